@@ -1,0 +1,130 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strictSwift6: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "swift-devicecloud",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "DeviceCloud", targets: ["DeviceCloud"]),
+        .library(name: "DeviceCloudProtocol", targets: ["DeviceCloudProtocol"]),
+        .library(name: "DeviceCloudSimulator", targets: ["DeviceCloudSimulator"]),
+        .library(name: "DeviceCloudHTTPReceiver", targets: ["DeviceCloudHTTPReceiver"]),
+        .executable(name: "dcmon", targets: ["dcmon"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        .target(
+            name: "DeviceCloudProtocol",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        .target(
+            name: "DeviceCloud",
+            dependencies: [
+                "DeviceCloudProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        .target(
+            name: "DeviceCloudSimulator",
+            dependencies: [
+                "DeviceCloudProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        .target(
+            name: "DeviceCloudHTTPReceiver",
+            dependencies: [
+                "DeviceCloudProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        .executableTarget(
+            name: "dcmon",
+            dependencies: [
+                "DeviceCloud",
+                "DeviceCloudProtocol",
+                "DeviceCloudSimulator",
+                "DeviceCloudHTTPReceiver",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        .target(
+            name: "DeviceCloudTestSupport",
+            dependencies: [
+                "DeviceCloudProtocol",
+                "DeviceCloudSimulator",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            path: "Tests/DeviceCloudTestSupport",
+            resources: [.copy("Certificates")],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "DeviceCloudProtocolTests",
+            dependencies: [
+                "DeviceCloudProtocol",
+                "DeviceCloudTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            exclude: ["Fixtures"],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "DeviceCloudTests",
+            dependencies: [
+                "DeviceCloud",
+                "DeviceCloudProtocol",
+                "DeviceCloudSimulator",
+                "DeviceCloudTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+    ]
+)

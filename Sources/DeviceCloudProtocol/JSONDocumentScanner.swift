@@ -1,0 +1,847 @@
+import NIOCore
+
+/// Splits a JSON push document, `{"Document":{"Msg": <object or array of objects>}}`, into
+/// ``MonitorEvent``s without building a JSON tree.
+///
+/// The scanner walks the readable bytes once. It validates the whole document as strict JSON
+/// (RFC 8259: string escapes including surrogate pairs, UTF-8, number grammar, literals,
+/// nesting up to ``maximumDepth``, nothing after the top-level value), reads the envelope
+/// fields of each `Msg` entry into Strings and keeps the resource value as a slice of the
+/// input buffer (no copy).
+///
+/// Rules for a `Msg` entry (an object, keys in any order):
+/// - `topic` and `operation` are required strings; `timestamp` and `group` are optional
+///   strings (`null` counts as absent). A later duplicate of one of these keys wins.
+/// - The resource is the first other key whose value is an object; when no other key has an
+///   object value, the first other key whatever its value. Remaining keys are skipped.
+///   The key is the ``MonitorEvent/resourceType`` and the raw value bytes the
+///   ``MonitorEvent/body``.
+///
+/// Envelope rules: the top-level object must hold `Document` (other top-level keys are
+/// skipped); `Document` may be an object, `null` or a string holding only whitespace (the
+/// last two are keep-alives, as is an object without `Msg`); `Msg` may be an object, an
+/// array of objects or `null`.
+enum JSONDocumentScanner {
+    /// The deepest nesting of objects and arrays accepted, counted from the document's root.
+    static let maximumDepth = 512
+
+    /// Scans `document`'s readable bytes; see the type's documentation for the rules.
+    static func events(in document: ByteBuffer, limits: PushLimits) throws(PushProtocolError) -> [MonitorEvent] {
+        let result = document.withUnsafeReadableBytes { bytes -> Result<[MonitorEvent], PushProtocolError> in
+            var parser = JSONEnvelopeParser(bytes: bytes, document: document, limits: limits)
+            do throws(PushProtocolError) {
+                return .success(try parser.parseDocument())
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+}
+
+// MARK: - Byte constants
+
+/// The ASCII bytes the JSON scanner looks at.
+private enum JSONByte {
+    static let quote: UInt8 = 0x22  // "
+    static let backslash: UInt8 = 0x5C  // \
+    static let comma: UInt8 = 0x2C  // ,
+    static let colon: UInt8 = 0x3A  // :
+    static let openBrace: UInt8 = 0x7B  // {
+    static let closeBrace: UInt8 = 0x7D  // }
+    static let openBracket: UInt8 = 0x5B  // [
+    static let closeBracket: UInt8 = 0x5D  // ]
+    static let minus: UInt8 = 0x2D  // -
+    static let plus: UInt8 = 0x2B  // +
+    static let dot: UInt8 = 0x2E  // .
+    static let zero: UInt8 = 0x30  // 0
+    static let nine: UInt8 = 0x39  // 9
+}
+
+/// Strict validation of UTF-8 sequences, shared by the JSON and XML scanners.
+enum UTF8Validation {
+    /// Validates the multi-byte UTF-8 sequence whose lead byte is at `i` (`bytes[i] >= 0x80`)
+    /// and returns the index after it, or `nil` when the sequence is invalid (overlong,
+    /// surrogate, above U+10FFFF, truncated or a stray continuation byte).
+    @inline(__always)
+    static func endOfSequence(in bytes: UnsafeRawBufferPointer, at i: Int, end: Int) -> Int? {
+        let lead = bytes[i]
+        let length: Int
+        var low: UInt8 = 0x80
+        var high: UInt8 = 0xBF
+        switch lead {
+        case 0xC2...0xDF:
+            length = 2
+        case 0xE0:
+            length = 3
+            low = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF:
+            length = 3
+        case 0xED:
+            length = 3
+            high = 0x9F
+        case 0xF0:
+            length = 4
+            low = 0x90
+        case 0xF1...0xF3:
+            length = 4
+        case 0xF4:
+            length = 4
+            high = 0x8F
+        default:
+            return nil
+        }
+        guard end - i >= length else { return nil }
+        let second = bytes[i + 1]
+        guard second >= low && second <= high else { return nil }
+        var k = 2
+        while k < length {
+            guard bytes[i + k] & 0xC0 == 0x80 else { return nil }
+            k += 1
+        }
+        return i + length
+    }
+
+    /// Decodes the Unicode scalar of a sequence already validated by ``endOfSequence(in:at:end:)``.
+    @inline(__always)
+    static func scalarValue(in bytes: UnsafeRawBufferPointer, at i: Int, length: Int) -> UInt32 {
+        let lead = UInt32(bytes[i])
+        switch length {
+        case 2:
+            return (lead & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
+        case 3:
+            return (lead & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
+        default:
+            return (lead & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12
+                | UInt32(bytes[i + 2] & 0x3F) << 6 | UInt32(bytes[i + 3] & 0x3F)
+        }
+    }
+
+    /// Appends the UTF-8 encoding of `scalar` (a valid Unicode scalar value) to `output`.
+    @inline(__always)
+    static func append(scalar: UInt32, to output: inout [UInt8]) {
+        switch scalar {
+        case 0..<0x80:
+            output.append(UInt8(truncatingIfNeeded: scalar))
+        case 0x80..<0x800:
+            output.append(UInt8(truncatingIfNeeded: 0xC0 | scalar >> 6))
+            output.append(UInt8(truncatingIfNeeded: 0x80 | scalar & 0x3F))
+        case 0x800..<0x10000:
+            output.append(UInt8(truncatingIfNeeded: 0xE0 | scalar >> 12))
+            output.append(UInt8(truncatingIfNeeded: 0x80 | (scalar >> 6) & 0x3F))
+            output.append(UInt8(truncatingIfNeeded: 0x80 | scalar & 0x3F))
+        default:
+            output.append(UInt8(truncatingIfNeeded: 0xF0 | scalar >> 18))
+            output.append(UInt8(truncatingIfNeeded: 0x80 | (scalar >> 12) & 0x3F))
+            output.append(UInt8(truncatingIfNeeded: 0x80 | (scalar >> 6) & 0x3F))
+            output.append(UInt8(truncatingIfNeeded: 0x80 | scalar & 0x3F))
+        }
+    }
+}
+
+/// Interning of the common operation spellings so the hot path allocates nothing for them.
+extension MonitorEvent.Operation {
+    /// Returns the operation spelled by `bytes[start..<end]`: one of the shared constants when
+    /// the bytes are `INSERTION`, `UPDATE` or `DELETE` in any ASCII case, otherwise a new value.
+    @inline(__always)
+    static func interned(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> MonitorEvent.Operation {
+        switch end - start {
+        case 9 where asciiCaseInsensitiveEqual(bytes, start, "INSERTION"):
+            return .insertion
+        case 6 where asciiCaseInsensitiveEqual(bytes, start, "UPDATE"):
+            return .update
+        case 6 where asciiCaseInsensitiveEqual(bytes, start, "DELETE"):
+            return .delete
+        default:
+            return MonitorEvent.Operation(
+                rawValue: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            )
+        }
+    }
+
+    /// Compares bytes at `start` with `upperCaseLetters` (A–Z only), ignoring ASCII case.
+    /// The caller guarantees `upperCaseLetters.utf8CodeUnitCount` bytes are readable.
+    @inline(__always)
+    private static func asciiCaseInsensitiveEqual(
+        _ bytes: UnsafeRawBufferPointer,
+        _ start: Int,
+        _ upperCaseLetters: StaticString
+    ) -> Bool {
+        let letters = UnsafeRawBufferPointer(
+            start: upperCaseLetters.utf8Start,
+            count: upperCaseLetters.utf8CodeUnitCount
+        )
+        for k in 0..<letters.count where bytes[start + k] & 0xDF != letters[k] {
+            // Clearing bit 5 maps exactly `x` and `X` onto `X` for a letter `X`.
+            return false
+        }
+        return true
+    }
+}
+
+// MARK: - Parser
+
+/// The single-pass parser behind ``JSONDocumentScanner``.
+///
+/// Safety: every read of `bytes[i]` is preceded by a check `i < end` (`end == bytes.count`),
+/// directly or through ``peek(_:)`` which yields 0 past the end (0 is never valid where it
+/// is examined, so the end of input always leads to an error, never to an out-of-bounds read).
+private struct JSONEnvelopeParser {
+    let bytes: UnsafeRawBufferPointer
+    let end: Int
+    let document: ByteBuffer
+    let limits: PushLimits
+    /// Reused buffer for strings that contain escapes.
+    var scratch: [UInt8] = []
+    /// Kinds of the open containers while skipping a value (`true` = object).
+    var containerStack: [Bool] = []
+
+    init(bytes: UnsafeRawBufferPointer, document: ByteBuffer, limits: PushLimits) {
+        self.bytes = bytes
+        self.end = bytes.count
+        self.document = document
+        self.limits = limits
+    }
+
+    // MARK: Errors
+
+    @inline(never)
+    func malformed(_ what: String, at i: Int) -> PushProtocolError {
+        if i >= self.end {
+            return PushProtocolError(
+                .malformedDocument,
+                "JSON document: unexpected end of input at byte \(self.end) (\(what))"
+            )
+        }
+        let byte = self.bytes[i]
+        let shown: String
+        if byte >= 0x20 && byte < 0x7F {
+            shown = "'\(Character(Unicode.Scalar(byte)))'"
+        } else {
+            shown = "0x" + String(byte, radix: 16, uppercase: true)
+        }
+        return PushProtocolError(.malformedDocument, "JSON document: \(what) at byte \(i), found \(shown)")
+    }
+
+    @inline(never)
+    func malformedEntry(_ what: String, entryAt i: Int) -> PushProtocolError {
+        PushProtocolError(.malformedDocument, "JSON document: the Msg entry at byte \(i) \(what)")
+    }
+
+    // MARK: Primitives
+
+    @inline(__always)
+    func peek(_ i: Int) -> UInt8 {
+        i < self.end ? self.bytes[i] : 0
+    }
+
+    @inline(__always)
+    func skipWhitespace(_ start: Int) -> Int {
+        var i = start
+        while i < self.end {
+            let b = self.bytes[i]
+            // space, \t, \n, \r
+            guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { break }
+            i += 1
+        }
+        return i
+    }
+
+    /// Scans a string whose opening quote is at `open - 1`'s successor position `open`
+    /// (`bytes[open] == '"'`). Returns the index of the closing quote and whether the string
+    /// contains escapes. Validates escapes, control characters and UTF-8.
+    @inline(__always)
+    func scanString(quoteAt open: Int) throws(PushProtocolError) -> (close: Int, escaped: Bool) {
+        var i = open + 1
+        var escaped = false
+        while true {
+            // Fast path: eight bytes at a time while none needs attention.
+            while self.end - i >= 8 {
+                let word = UInt64(littleEndian: self.bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                let special = Self.specialStringBytes(word)
+                if special == 0 {
+                    i += 8
+                } else {
+                    i += special.trailingZeroBitCount >> 3
+                    break
+                }
+            }
+            while i < self.end {
+                let b = self.bytes[i]
+                guard b >= 0x20 && b < 0x80 && b != JSONByte.quote && b != JSONByte.backslash else { break }
+                i += 1
+            }
+            guard i < self.end else {
+                throw self.malformed("unterminated string starting at byte \(open)", at: i)
+            }
+            let b = self.bytes[i]
+            if b == JSONByte.quote {
+                return (i, escaped)
+            } else if b == JSONByte.backslash {
+                escaped = true
+                i = try self.skipEscape(at: i)
+            } else if b < 0x20 {
+                throw self.malformed("unescaped control character in string", at: i)
+            } else {
+                guard let next = UTF8Validation.endOfSequence(in: self.bytes, at: i, end: self.end) else {
+                    throw self.malformed("invalid UTF-8 in string", at: i)
+                }
+                i = next
+            }
+        }
+    }
+
+    /// A word with the high bit set in each byte lane (little-endian order) that is `"`, `\`,
+    /// below 0x20 or at least 0x80. Lanes above the first flagged one may be flagged spuriously
+    /// (borrow propagation), so only the lowest flagged lane is meaningful.
+    @inline(__always)
+    static func specialStringBytes(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quotes = word ^ (ones &* 0x22)
+        let backslashes = word ^ (ones &* 0x5C)
+        let hasQuote = (quotes &- ones) & ~quotes
+        let hasBackslash = (backslashes &- ones) & ~backslashes
+        let isControl = word &- (ones &* 0x20)  // borrows in lanes below 0x20 set their high bit
+        return (hasQuote | hasBackslash | isControl | word) & highs
+    }
+
+    /// Validates the escape at `i` (`bytes[i] == '\'`) and returns the index after it.
+    func skipEscape(at i: Int) throws(PushProtocolError) -> Int {
+        switch self.peek(i + 1) {
+        case JSONByte.quote, JSONByte.backslash, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74:  // " \ / b f n r t
+            return i + 2
+        case 0x75:  // u
+            let (unit, next) = try self.hex4(at: i + 2)
+            switch unit {
+            case 0xD800...0xDBFF:
+                guard self.peek(next) == JSONByte.backslash, self.peek(next + 1) == 0x75 else {
+                    throw self.malformed("high surrogate escape not followed by a low surrogate escape", at: next)
+                }
+                let (low, afterLow) = try self.hex4(at: next + 2)
+                guard (0xDC00...0xDFFF).contains(low) else {
+                    throw self.malformed("high surrogate escape not followed by a low surrogate escape", at: next)
+                }
+                return afterLow
+            case 0xDC00...0xDFFF:
+                throw self.malformed("unpaired low surrogate escape", at: i)
+            default:
+                return next
+            }
+        default:
+            throw self.malformed("invalid escape sequence", at: i + 1)
+        }
+    }
+
+    /// Reads four hex digits at `i`.
+    @inline(__always)
+    func hex4(at i: Int) throws(PushProtocolError) -> (UInt32, Int) {
+        var value: UInt32 = 0
+        for k in i..<(i + 4) {
+            let b = self.peek(k)
+            let digit: UInt8
+            switch b {
+            case 0x30...0x39: digit = b &- 0x30
+            case 0x41...0x46: digit = b &- 0x41 &+ 10
+            case 0x61...0x66: digit = b &- 0x61 &+ 10
+            default: throw self.malformed("expected four hex digits in \\u escape", at: k)
+            }
+            value = value << 4 | UInt32(digit)
+        }
+        return (value, i + 4)
+    }
+
+    /// Makes a String from the string token `bytes[open] == '"' … bytes[close] == '"'`.
+    mutating func makeString(open: Int, close: Int, escaped: Bool) -> String {
+        let start = open + 1
+        if !escaped {
+            return String(decoding: UnsafeRawBufferPointer(rebasing: self.bytes[start..<close]), as: UTF8.self)
+        }
+        self.decodeEscaped(start: start, close: close)
+        return String(decoding: self.scratch, as: UTF8.self)
+    }
+
+    /// Decodes the (validated) string content `bytes[start..<close]` into ``scratch``.
+    mutating func decodeEscaped(start: Int, close: Int) {
+        self.scratch.removeAll(keepingCapacity: true)
+        var i = start
+        while i < close {
+            let b = self.bytes[i]
+            guard b == JSONByte.backslash, i + 1 < close else {
+                self.scratch.append(b)
+                i += 1
+                continue
+            }
+            let e = self.bytes[i + 1]
+            i += 2
+            switch e {
+            case 0x62: self.scratch.append(0x08)
+            case 0x66: self.scratch.append(0x0C)
+            case 0x6E: self.scratch.append(0x0A)
+            case 0x72: self.scratch.append(0x0D)
+            case 0x74: self.scratch.append(0x09)
+            case 0x75:
+                // Validated by `scanString`: four hex digits, surrogates paired.
+                guard let (unit, next) = try? self.hex4(at: i) else { return }
+                i = next
+                var scalar = unit
+                if (0xD800...0xDBFF).contains(unit), i + 6 <= close, let (low, afterLow) = try? self.hex4(at: i + 2) {
+                    scalar = 0x10000 + ((unit - 0xD800) << 10) + (low &- 0xDC00)
+                    i = afterLow
+                }
+                if Unicode.Scalar(scalar) == nil {
+                    scalar = 0xFFFD
+                }
+                UTF8Validation.append(scalar: scalar, to: &self.scratch)
+            default:  // " \ /
+                self.scratch.append(e)
+            }
+        }
+    }
+
+    /// Whether the key token's content (unescaped) equals `literal`.
+    @inline(__always)
+    mutating func key(open: Int, close: Int, escaped: Bool, equals literal: StaticString) -> Bool {
+        let literalBytes = UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+        if escaped {
+            self.decodeEscaped(start: open + 1, close: close)
+            return self.scratch.elementsEqual(literalBytes)
+        }
+        guard close - open - 1 == literalBytes.count else { return false }
+        for k in 0..<literalBytes.count where self.bytes[open + 1 + k] != literalBytes[k] {
+            return false
+        }
+        return true
+    }
+
+    /// Validates a number starting at `i` and returns the index after it.
+    func skipNumber(at start: Int) throws(PushProtocolError) -> Int {
+        var i = start
+        if self.peek(i) == JSONByte.minus { i += 1 }
+        let first = self.peek(i)
+        if first == JSONByte.zero {
+            i += 1
+        } else if first > JSONByte.zero && first <= JSONByte.nine {
+            i += 1
+            while case JSONByte.zero ... JSONByte.nine = self.peek(i) { i += 1 }
+        } else {
+            throw self.malformed("invalid number", at: i)
+        }
+        if self.peek(i) == JSONByte.dot {
+            i += 1
+            guard case JSONByte.zero ... JSONByte.nine = self.peek(i) else {
+                throw self.malformed("expected a digit after the decimal point", at: i)
+            }
+            while case JSONByte.zero ... JSONByte.nine = self.peek(i) { i += 1 }
+        }
+        if self.peek(i) | 0x20 == 0x65 {  // e or E
+            i += 1
+            if self.peek(i) == JSONByte.plus || self.peek(i) == JSONByte.minus { i += 1 }
+            guard case JSONByte.zero ... JSONByte.nine = self.peek(i) else {
+                throw self.malformed("expected a digit in the exponent", at: i)
+            }
+            while case JSONByte.zero ... JSONByte.nine = self.peek(i) { i += 1 }
+        }
+        return i
+    }
+
+    /// Validates `literal` (`true`, `false`, `null`) at `i` and returns the index after it.
+    @inline(__always)
+    func skipLiteral(_ literal: StaticString, at i: Int) throws(PushProtocolError) -> Int {
+        let count = literal.utf8CodeUnitCount
+        let literalBytes = UnsafeRawBufferPointer(start: literal.utf8Start, count: count)
+        guard self.end - i >= count else {
+            throw self.malformed("invalid literal", at: self.end)
+        }
+        for k in 0..<count where self.bytes[i + k] != literalBytes[k] {
+            throw self.malformed("invalid literal", at: i + k)
+        }
+        return i + count
+    }
+
+    /// Validates one scalar value (string, number, literal) at `i` (`i` not whitespace) and
+    /// returns the index after it; objects and arrays go through ``skipValue(at:depth:)``.
+    @inline(__always)
+    func skipScalar(at i: Int) throws(PushProtocolError) -> Int {
+        switch self.peek(i) {
+        case JSONByte.quote:
+            return try self.scanString(quoteAt: i).close + 1
+        case JSONByte.minus, JSONByte.zero ... JSONByte.nine:
+            return try self.skipNumber(at: i)
+        case 0x74:  // t
+            return try self.skipLiteral("true", at: i)
+        case 0x66:  // f
+            return try self.skipLiteral("false", at: i)
+        case 0x6E:  // n
+            return try self.skipLiteral("null", at: i)
+        default:
+            throw self.malformed("expected a JSON value", at: i)
+        }
+    }
+
+    /// Validates any JSON value starting at `i` (not whitespace), whose container sits at
+    /// nesting `depth` (the value's own object/array, if any, is at `depth + 1`), and returns
+    /// the index after it. Iterative: nesting costs no call stack.
+    mutating func skipValue(at start: Int, depth: Int) throws(PushProtocolError) -> Int {
+        var i = start
+        let first = self.peek(i)
+        guard first == JSONByte.openBrace || first == JSONByte.openBracket else {
+            return try self.skipScalar(at: i)
+        }
+        self.containerStack.removeAll(keepingCapacity: true)
+        // Each iteration starts at an opening `{` or `[` at `i`.
+        opening: while true {
+            guard depth + self.containerStack.count < JSONDocumentScanner.maximumDepth else {
+                throw self.malformed("nesting deeper than \(JSONDocumentScanner.maximumDepth) levels", at: i)
+            }
+            let isObject = self.bytes[i] == JSONByte.openBrace
+            self.containerStack.append(isObject)
+            i = self.skipWhitespace(i + 1)
+            if self.peek(i) == (isObject ? JSONByte.closeBrace : JSONByte.closeBracket) {
+                i += 1
+                self.containerStack.removeLast()
+                if self.containerStack.isEmpty { return i }
+            } else {
+                // First member or element.
+                if isObject {
+                    i = try self.skipMemberKey(at: i)
+                }
+                let b = self.peek(i)
+                if b == JSONByte.openBrace || b == JSONByte.openBracket { continue opening }
+                i = try self.skipScalar(at: i)
+            }
+            // After a value inside the container on top of the stack.
+            while true {
+                i = self.skipWhitespace(i)
+                let inObject = self.containerStack.last ?? false
+                let b = self.peek(i)
+                if b == JSONByte.comma {
+                    i = self.skipWhitespace(i + 1)
+                    if inObject {
+                        i = try self.skipMemberKey(at: i)
+                    }
+                    let v = self.peek(i)
+                    if v == JSONByte.openBrace || v == JSONByte.openBracket { continue opening }
+                    i = try self.skipScalar(at: i)
+                } else if b == (inObject ? JSONByte.closeBrace : JSONByte.closeBracket) {
+                    i += 1
+                    self.containerStack.removeLast()
+                    if self.containerStack.isEmpty { return i }
+                } else {
+                    throw self.malformed(inObject ? "expected ',' or '}' in object" : "expected ',' or ']' in array", at: i)
+                }
+            }
+        }
+    }
+
+    /// Validates `"key" :` at `i` and returns the index of the value (whitespace skipped).
+    @inline(__always)
+    func skipMemberKey(at i: Int) throws(PushProtocolError) -> Int {
+        guard self.peek(i) == JSONByte.quote else {
+            throw self.malformed("expected a string key", at: i)
+        }
+        let close = try self.scanString(quoteAt: i).close
+        let colon = self.skipWhitespace(close + 1)
+        guard self.peek(colon) == JSONByte.colon else {
+            throw self.malformed("expected ':' after object key", at: colon)
+        }
+        return self.skipWhitespace(colon + 1)
+    }
+
+    /// Reads `"key" :` at `i`; returns the key token bounds and the index of the value.
+    @inline(__always)
+    func readMemberKey(at i: Int) throws(PushProtocolError) -> (open: Int, close: Int, escaped: Bool, value: Int) {
+        guard self.peek(i) == JSONByte.quote else {
+            throw self.malformed("expected a string key", at: i)
+        }
+        let (close, escaped) = try self.scanString(quoteAt: i)
+        let colon = self.skipWhitespace(close + 1)
+        guard self.peek(colon) == JSONByte.colon else {
+            throw self.malformed("expected ':' after object key", at: colon)
+        }
+        return (i, close, escaped, self.skipWhitespace(colon + 1))
+    }
+
+    /// After a member value: skips `,` (returning `true` and the next key's index) or the
+    /// closing `}` (returning `false` and the index after it).
+    @inline(__always)
+    func afterMember(_ start: Int) throws(PushProtocolError) -> (more: Bool, next: Int) {
+        let i = self.skipWhitespace(start)
+        switch self.peek(i) {
+        case JSONByte.comma:
+            return (true, self.skipWhitespace(i + 1))
+        case JSONByte.closeBrace:
+            return (false, i + 1)
+        default:
+            throw self.malformed("expected ',' or '}' in object", at: i)
+        }
+    }
+
+    // MARK: Document structure
+
+    mutating func parseDocument() throws(PushProtocolError) -> [MonitorEvent] {
+        var i = 0
+        if self.end >= 3 && self.bytes[0] == 0xEF && self.bytes[1] == 0xBB && self.bytes[2] == 0xBF {
+            i = 3  // UTF-8 byte order mark
+        }
+        i = self.skipWhitespace(i)
+        guard self.peek(i) == JSONByte.openBrace else {
+            throw self.malformed("expected '{' at the start of the document", at: i)
+        }
+        var events: [MonitorEvent] = []
+        var sawDocument = false
+        i = self.skipWhitespace(i + 1)
+        if self.peek(i) == JSONByte.closeBrace {
+            i += 1
+        } else {
+            var more = true
+            while more {
+                let key = try self.readMemberKey(at: i)
+                if self.key(open: key.open, close: key.close, escaped: key.escaped, equals: "Document") {
+                    guard !sawDocument else {
+                        throw self.malformed("duplicate \"Document\" key", at: key.open)
+                    }
+                    sawDocument = true
+                    i = try self.parseDocumentValue(at: key.value, into: &events)
+                } else {
+                    i = try self.skipValue(at: key.value, depth: 1)
+                }
+                (more, i) = try self.afterMember(i)
+            }
+        }
+        i = self.skipWhitespace(i)
+        guard i == self.end else {
+            throw self.malformed("unexpected data after the top-level object", at: i)
+        }
+        guard sawDocument else {
+            throw PushProtocolError(.malformedDocument, "JSON document: the top-level object has no \"Document\" key")
+        }
+        return events
+    }
+
+    /// Parses the value of `Document` at `i`; returns the index after it.
+    mutating func parseDocumentValue(at start: Int, into events: inout [MonitorEvent]) throws(PushProtocolError) -> Int {
+        var i = start
+        switch self.peek(i) {
+        case JSONByte.openBrace:
+            break
+        case 0x6E:  // null: keep-alive
+            return try self.skipLiteral("null", at: i)
+        case JSONByte.quote:
+            // A string Document is a keep-alive only when it holds nothing but whitespace.
+            let (close, escaped) = try self.scanString(quoteAt: i)
+            guard !escaped, self.skipWhitespace(i + 1) == close else {
+                throw self.malformed("\"Document\" must be an object (a string is accepted only when empty)", at: i)
+            }
+            return close + 1
+        default:
+            throw self.malformed("\"Document\" must be an object", at: i)
+        }
+        var sawMsg = false
+        i = self.skipWhitespace(i + 1)
+        if self.peek(i) == JSONByte.closeBrace {
+            return i + 1
+        }
+        var more = true
+        while more {
+            let key = try self.readMemberKey(at: i)
+            if self.key(open: key.open, close: key.close, escaped: key.escaped, equals: "Msg") {
+                guard !sawMsg else {
+                    throw self.malformed("duplicate \"Msg\" key", at: key.open)
+                }
+                sawMsg = true
+                i = try self.parseMsgValue(at: key.value, into: &events)
+            } else {
+                i = try self.skipValue(at: key.value, depth: 2)
+            }
+            (more, i) = try self.afterMember(i)
+        }
+        return i
+    }
+
+    /// Parses the value of `Msg` at `i`: an object, an array of objects, or `null`.
+    mutating func parseMsgValue(at start: Int, into events: inout [MonitorEvent]) throws(PushProtocolError) -> Int {
+        var i = start
+        switch self.peek(i) {
+        case JSONByte.openBrace:
+            try self.checkEventLimit(events.count, at: i)
+            let (event, next) = try self.parseMsgEntry(at: i)
+            events.append(event)
+            return next
+        case 0x6E:  // null
+            return try self.skipLiteral("null", at: i)
+        case JSONByte.openBracket:
+            break
+        default:
+            throw self.malformed("\"Msg\" must be an object or an array of objects", at: i)
+        }
+        i = self.skipWhitespace(i + 1)
+        if self.peek(i) == JSONByte.closeBracket {
+            return i + 1
+        }
+        // A Msg entry takes at least ~30 bytes; reserve for what the rest could hold, capped.
+        events.reserveCapacity(min(self.limits.maximumEventsPerBatch, (self.end - i) / 128 + 1))
+        while true {
+            guard self.peek(i) == JSONByte.openBrace else {
+                throw self.malformed("each element of the \"Msg\" array must be an object", at: i)
+            }
+            try self.checkEventLimit(events.count, at: i)
+            let (event, next) = try self.parseMsgEntry(at: i)
+            events.append(event)
+            i = self.skipWhitespace(next)
+            switch self.peek(i) {
+            case JSONByte.comma:
+                i = self.skipWhitespace(i + 1)
+            case JSONByte.closeBracket:
+                return i + 1
+            default:
+                throw self.malformed("expected ',' or ']' in the \"Msg\" array", at: i)
+            }
+        }
+    }
+
+    @inline(__always)
+    func checkEventLimit(_ count: Int, at i: Int) throws(PushProtocolError) {
+        guard count < self.limits.maximumEventsPerBatch else {
+            throw PushProtocolError(
+                .tooManyEvents,
+                "JSON document: more than \(self.limits.maximumEventsPerBatch) events (limit reached at byte \(i))"
+            )
+        }
+    }
+
+    /// Parses one Msg object at `start` (`bytes[start] == '{'`).
+    mutating func parseMsgEntry(at start: Int) throws(PushProtocolError) -> (MonitorEvent, Int) {
+        var topic: String?
+        var operation: MonitorEvent.Operation?
+        var timestamp: String?
+        var group: String?
+        // Resource candidates: key token bounds and value bounds.
+        var objectResource: (keyOpen: Int, keyClose: Int, keyEscaped: Bool, value: Int, valueEnd: Int)?
+        var otherResource: (keyOpen: Int, keyClose: Int, keyEscaped: Bool, value: Int, valueEnd: Int)?
+
+        var i = self.skipWhitespace(start + 1)
+        var more = self.peek(i) != JSONByte.closeBrace
+        if !more { i += 1 }
+        while more {
+            let key = try self.readMemberKey(at: i)
+            let v = key.value
+            let field = key.escaped ? self.envelopeFieldOfEscapedKey(key.open, key.close) : self.envelopeField(key.open, key.close)
+            switch field {
+            case .topic:
+                guard self.peek(v) == JSONByte.quote else {
+                    throw self.malformed("\"topic\" must be a string", at: v)
+                }
+                let (close, escaped) = try self.scanString(quoteAt: v)
+                topic = self.makeString(open: v, close: close, escaped: escaped)
+                i = close + 1
+            case .operation:
+                guard self.peek(v) == JSONByte.quote else {
+                    throw self.malformed("\"operation\" must be a string", at: v)
+                }
+                let (close, escaped) = try self.scanString(quoteAt: v)
+                if escaped {
+                    operation = MonitorEvent.Operation(rawValue: self.makeString(open: v, close: close, escaped: true))
+                } else {
+                    operation = MonitorEvent.Operation.interned(self.bytes, v + 1, close)
+                }
+                i = close + 1
+            case .timestamp, .group:
+                var value: String?
+                switch self.peek(v) {
+                case JSONByte.quote:
+                    let (close, escaped) = try self.scanString(quoteAt: v)
+                    value = self.makeString(open: v, close: close, escaped: escaped)
+                    i = close + 1
+                case 0x6E:
+                    i = try self.skipLiteral("null", at: v)
+                default:
+                    throw self.malformed(field == .group ? "\"group\" must be a string" : "\"timestamp\" must be a string", at: v)
+                }
+                if field == .group { group = value } else { timestamp = value }
+            case .other:
+                let isObject = self.peek(v) == JSONByte.openBrace
+                i = try self.skipValue(at: v, depth: 4)
+                if isObject {
+                    if objectResource == nil {
+                        objectResource = (key.open, key.close, key.escaped, v, i)
+                    }
+                } else if otherResource == nil {
+                    otherResource = (key.open, key.close, key.escaped, v, i)
+                }
+            }
+            (more, i) = try self.afterMember(i)
+        }
+
+        guard let topic else {
+            throw self.malformedEntry("has no \"topic\"", entryAt: start)
+        }
+        guard let operation else {
+            throw self.malformedEntry("has no \"operation\"", entryAt: start)
+        }
+        guard let resource = objectResource ?? otherResource else {
+            throw self.malformedEntry("has no resource element", entryAt: start)
+        }
+        let resourceType = self.makeString(open: resource.keyOpen, close: resource.keyClose, escaped: resource.keyEscaped)
+        guard
+            let body = self.document.getSlice(
+                at: self.document.readerIndex + resource.value,
+                length: resource.valueEnd - resource.value
+            )
+        else {
+            // Unreachable: the bounds come from the readable bytes themselves.
+            throw self.malformedEntry("has a resource outside the buffer", entryAt: start)
+        }
+        let event = MonitorEvent(
+            topic: topic,
+            operation: operation,
+            timestamp: timestamp,
+            group: group,
+            resourceType: resourceType,
+            body: body,
+            format: .json
+        )
+        return (event, i)
+    }
+
+    enum EnvelopeField {
+        case topic, operation, timestamp, group, other
+    }
+
+    /// Classifies an unescaped key token by its bytes.
+    @inline(__always)
+    func envelopeField(_ open: Int, _ close: Int) -> EnvelopeField {
+        let s = open + 1
+        switch close - s {
+        case 5:
+            if self.matches(s, "topic") { return .topic }
+            if self.matches(s, "group") { return .group }
+        case 9:
+            if self.matches(s, "operation") { return .operation }
+            if self.matches(s, "timestamp") { return .timestamp }
+        default:
+            break
+        }
+        return .other
+    }
+
+    /// Classifies a key token that contains escapes.
+    mutating func envelopeFieldOfEscapedKey(_ open: Int, _ close: Int) -> EnvelopeField {
+        if self.key(open: open, close: close, escaped: true, equals: "topic") { return .topic }
+        if self.key(open: open, close: close, escaped: true, equals: "operation") { return .operation }
+        if self.key(open: open, close: close, escaped: true, equals: "timestamp") { return .timestamp }
+        if self.key(open: open, close: close, escaped: true, equals: "group") { return .group }
+        return .other
+    }
+
+    /// Whether the bytes at `s` equal `literal` (the caller checked the length).
+    @inline(__always)
+    func matches(_ s: Int, _ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        let literalBytes = UnsafeRawBufferPointer(start: literal.utf8Start, count: count)
+        for k in 0..<count where self.bytes[s + k] != literalBytes[k] {
+            return false
+        }
+        return true
+    }
+}

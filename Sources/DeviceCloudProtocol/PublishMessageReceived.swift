@@ -1,0 +1,13 @@
+/// The client's acknowledgement of a ``PublishMessage`` block.
+public struct PublishMessageReceived: Sendable, Hashable {
+    /// The acknowledged block.
+    public var blockID: UInt16
+    /// 200 means received and processed.
+    public var status: UInt16
+
+    /// Creates an acknowledgement; the status defaults to 200.
+    public init(blockID: UInt16, status: UInt16 = 200) {
+        self.blockID = blockID
+        self.status = status
+    }
+}

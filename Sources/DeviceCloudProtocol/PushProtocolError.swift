@@ -1,0 +1,65 @@
+/// An error in the push protocol layer: framing, limits, or a payload that cannot be decoded.
+///
+/// Follows the "one error struct with extensible codes" pattern: switch over ``code`` with
+/// `==` against the static members, and read ``message`` for a human explanation.
+/// The error never carries credentials.
+public struct PushProtocolError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong, as an extensible set of static constants.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        private enum Base: String, Sendable, Hashable {
+            case unknownMessageType
+            case frameTooLarge
+            case malformedFrame
+            case truncatedStream
+            case unknownCompression
+            case unknownFormat
+            case decompressedPayloadTooLarge
+            case corruptCompressedPayload
+            case tooManyEvents
+            case malformedDocument
+            case unsupportedResourceDecoding
+        }
+
+        private let base: Base
+
+        private init(_ base: Base) { self.base = base }
+
+        /// A frame header named a message type this library does not know.
+        public static let unknownMessageType = Code(.unknownMessageType)
+        /// A frame header declared a length above ``PushLimits/maximumFrameLength``.
+        public static let frameTooLarge = Code(.frameTooLarge)
+        /// A frame's fields do not fit its declared length (e.g. payloadSize larger than the frame).
+        public static let malformedFrame = Code(.malformedFrame)
+        /// The connection closed in the middle of a frame.
+        public static let truncatedStream = Code(.truncatedStream)
+        /// A PublishMessage named a compression other than none (0) or zlib (1).
+        public static let unknownCompression = Code(.unknownCompression)
+        /// A PublishMessage named a format other than XML (0) or JSON (1).
+        public static let unknownFormat = Code(.unknownFormat)
+        /// Inflating a payload would exceed ``PushLimits/maximumDecompressedSize``.
+        public static let decompressedPayloadTooLarge = Code(.decompressedPayloadTooLarge)
+        /// A zlib payload could not be inflated.
+        public static let corruptCompressedPayload = Code(.corruptCompressedPayload)
+        /// A document holds more events than ``PushLimits/maximumEventsPerBatch``.
+        public static let tooManyEvents = Code(.tooManyEvents)
+        /// A JSON or XML document is not well formed or lacks a required part.
+        public static let malformedDocument = Code(.malformedDocument)
+        /// A resource body cannot be decoded into the requested type.
+        public static let unsupportedResourceDecoding = Code(.unsupportedResourceDecoding)
+
+        public var description: String { self.base.rawValue }
+    }
+
+    /// The kind of failure.
+    public var code: Code
+    /// A human-readable explanation, free of secrets.
+    public var message: String
+
+    /// Creates an error with a code and an explanation.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "PushProtocolError.\(self.code): \(self.message)" }
+}

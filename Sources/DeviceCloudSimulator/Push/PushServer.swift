@@ -1,0 +1,227 @@
+public import DeviceCloudProtocol
+public import Logging
+public import NIOCore
+public import NIOPosix
+public import NIOSSL
+public import ServiceLifecycle
+import Synchronization
+
+/// The simulator's TCP push endpoint: speaks the service's side of the push protocol over plain
+/// TCP or TLS.
+///
+/// Bind it first (port 0 picks a free port), then ``run()`` it in a task or a service group:
+/// ```swift
+/// let server = try await PushServer.bind(delegate: StaticPushDirectory(username: "u", password: "p", monitors: [1]))
+/// try await withThrowingDiscardingTaskGroup { group in
+///     group.addTask { try await server.run() }
+///     // … connect clients to server.port, then server.publish(…, to: 1) …
+/// }
+/// ```
+/// A second connection for a monitor that is already connected replaces the first (the older
+/// one is closed): a client that lost its connection without noticing must not be locked out.
+public final class PushServer: Service, Sendable {
+    /// Where and how the server listens.
+    public struct Configuration: Sendable {
+        /// The address to bind; loopback by default.
+        public var host: String
+        /// The port; 0 picks a free one.
+        public var port: Int
+        /// TLS settings, or `nil` for plain TCP.
+        public var tls: TLSConfiguration?
+        /// Caps for frames received from clients.
+        public var limits: PushLimits
+
+        /// Creates a configuration.
+        public init(host: String = "127.0.0.1", port: Int = 0, tls: TLSConfiguration? = nil, limits: PushLimits = .default) {
+            self.host = host
+            self.port = port
+            self.tls = tls
+            self.limits = limits
+        }
+    }
+
+    /// The port the server listens on.
+    public let port: Int
+    /// Whether connections use TLS.
+    public let usesTLS: Bool
+
+    private let serverChannel: NIOAsyncChannel<NIOAsyncChannel<PushMessage, ByteBuffer>, Never>
+    private let delegate: any PushServerDelegate
+    private let observer = PushServerObserver()
+    private let sessions = Mutex<[UInt32: PushServerSession]>([:])
+    private let nextSessionID = Atomic<Int>(0)
+    private let logger: Logger
+
+    private init(
+        serverChannel: NIOAsyncChannel<NIOAsyncChannel<PushMessage, ByteBuffer>, Never>,
+        usesTLS: Bool,
+        delegate: any PushServerDelegate,
+        logger: Logger
+    ) {
+        self.serverChannel = serverChannel
+        self.port = serverChannel.channel.localAddress?.port ?? 0
+        self.usesTLS = usesTLS
+        self.delegate = delegate
+        self.logger = logger
+    }
+
+    /// Binds the listening socket. Connections are served once ``run()`` is called.
+    public static func bind(
+        configuration: Configuration = Configuration(),
+        delegate: any PushServerDelegate,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "devicecloud.simulator.push")
+    ) async throws -> PushServer {
+        let sslContext = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
+        let limits = configuration.limits
+        let channel = try await ServerBootstrap(group: eventLoopGroup)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .bind(host: configuration.host, port: configuration.port) { child in
+                child.eventLoop.makeCompletedFuture {
+                    let pipeline = child.pipeline.syncOperations
+                    if let sslContext {
+                        try pipeline.addHandler(NIOSSLServerHandler(context: sslContext))
+                    }
+                    try pipeline.addHandler(
+                        ByteToMessageHandler(PushFrameDecoder(limits: limits, acceptsShortAcknowledgement: true))
+                    )
+                    try pipeline.addHandler(WritabilityReporter())
+                    return try NIOAsyncChannel<PushMessage, ByteBuffer>(wrappingChannelSynchronously: child)
+                }
+            }
+        return PushServer(serverChannel: channel, usesTLS: sslContext != nil, delegate: delegate, logger: logger)
+    }
+
+    /// Serves connections until the task is cancelled or the service group shuts down.
+    public func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await self.serverChannel.executeThenClose { inbound in
+                try await withThrowingDiscardingTaskGroup { group in
+                    for try await connection in inbound {
+                        group.addTask { await self.serve(connection) }
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            self.shutDown()
+        }
+    }
+
+    /// Closes the listener and every connection.
+    public func shutDown() {
+        self.serverChannel.channel.close(promise: nil)
+        for session in self.sessions.withLock({ Array($0.values) }) {
+            session.close()
+        }
+    }
+
+    /// What the server has seen so far.
+    public var snapshot: PushServerSnapshot { self.observer.snapshot }
+
+    /// Waits until `condition` holds for the server's record; cancel the task to stop waiting.
+    @discardableResult
+    public func wait(until condition: @escaping @Sendable (PushServerSnapshot) -> Bool) async throws -> PushServerSnapshot {
+        try await self.observer.wait(until: condition)
+    }
+
+    /// The live session of a monitor, if a client is connected.
+    public func session(for monitorID: UInt32) -> PushServerSession? {
+        self.sessions.withLock { $0[monitorID] }
+    }
+
+    /// Sends a block to the monitor's connected client.
+    ///
+    /// - Throws: ``PushServerError`` when no client is connected for the monitor, or the write fails.
+    public func publish(_ message: PublishMessage, to monitorID: UInt32) async throws {
+        guard let session = self.session(for: monitorID) else {
+            throw PushServerError.notConnected(monitorID: monitorID)
+        }
+        try await session.publish(message)
+    }
+
+    /// Closes the monitor's connection, if any.
+    public func disconnect(_ monitorID: UInt32) {
+        self.session(for: monitorID)?.close()
+    }
+
+    private func serve(_ connection: NIOAsyncChannel<PushMessage, ByteBuffer>) async {
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                var messages = inbound.makeAsyncIterator()
+                guard case .connectRequest(let request)? = try await messages.next() else { return }
+                let status = await self.delegate.authorize(request)
+                var reply = ByteBuffer()
+                try PushFrameEncoder.write(.connectResponse(ConnectResponse(status: status)), into: &reply)
+                try await outbound.write(reply)
+                guard status == ConnectResponse.accepted else {
+                    self.observer.update { $0.rejectedHandshakes += 1 }
+                    return
+                }
+                let session = PushServerSession(
+                    id: self.nextSessionID.wrappingAdd(1, ordering: .relaxed).oldValue,
+                    monitorID: request.monitorID,
+                    channel: connection.channel,
+                    outbound: outbound,
+                    observer: self.observer
+                )
+                try await self.stream(session, messages: &messages)
+            }
+        } catch {
+            self.logger.debug("push connection ended", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func stream(
+        _ session: PushServerSession,
+        messages: inout NIOAsyncChannelInboundStream<PushMessage>.AsyncIterator
+    ) async throws {
+        let monitorID = session.monitorID
+        let replaced = self.sessions.withLock { sessions in
+            defer { sessions[monitorID] = session }
+            return sessions[monitorID]
+        }
+        replaced?.close()
+        let observer = self.observer
+        try? await WritabilityReporter.sink(of: session.channel).set { writable in
+            if !writable { observer.update { $0.backpressureEvents[monitorID, default: 0] += 1 } }
+        }
+        self.observer.update {
+            $0.connectedMonitors.insert(monitorID)
+            $0.handshakes[monitorID, default: 0] += 1
+        }
+        await self.delegate.sessionStarted(session)
+        defer {
+            let stillCurrent = self.sessions.withLock { sessions in
+                guard sessions[monitorID] == session else { return false }
+                sessions[monitorID] = nil
+                return true
+            }
+            self.observer.update {
+                if stillCurrent { $0.connectedMonitors.remove(monitorID) }
+                $0.disconnects[monitorID, default: 0] += 1
+            }
+        }
+        do {
+            while let message = try await messages.next() {
+                guard case .publishMessageReceived(let received) = message else {
+                    self.logger.info("unexpected message from client", metadata: ["type": "\(message.messageType)"])
+                    break
+                }
+                self.observer.update { $0.acknowledgements[monitorID, default: []].append(received.blockID) }
+                await self.delegate.acknowledged(blockID: received.blockID, on: session)
+            }
+        } catch {
+            await self.delegate.sessionEnded(session)
+            throw error
+        }
+        await self.delegate.sessionEnded(session)
+    }
+}
+
+/// Errors of the simulator's push server.
+public enum PushServerError: Error, Sendable, Hashable {
+    /// No client is connected for the monitor.
+    case notConnected(monitorID: UInt32)
+}

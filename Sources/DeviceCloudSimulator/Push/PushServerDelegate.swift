@@ -1,0 +1,56 @@
+public import DeviceCloudProtocol
+
+/// Decides who may connect to a ``PushServer`` and hears about each session's life.
+///
+/// The full simulator implements this over its monitor store; ``StaticPushDirectory`` is a
+/// fixed list for tests that only need the push protocol.
+public protocol PushServerDelegate: Sendable {
+    /// The ConnectResponse status for a request: 200 to accept, 403 for bad credentials,
+    /// 400 for an unknown monitor or one that is not a TCP monitor.
+    func authorize(_ request: ConnectRequest) async -> UInt16
+    /// A client has authenticated for `session.monitorID`; the session can be published to.
+    func sessionStarted(_ session: PushServerSession) async
+    /// The client acknowledged a block.
+    func acknowledged(blockID: UInt16, on session: PushServerSession) async
+    /// The session's connection has closed.
+    func sessionEnded(_ session: PushServerSession) async
+}
+
+extension PushServerDelegate {
+    public func sessionStarted(_ session: PushServerSession) async {}
+    public func acknowledged(blockID: UInt16, on session: PushServerSession) async {}
+    public func sessionEnded(_ session: PushServerSession) async {}
+}
+
+/// Accepts one account and a fixed set of monitor ids.
+public struct StaticPushDirectory: PushServerDelegate {
+    private let username: String
+    private let password: String
+    private let monitors: Set<UInt32>
+
+    /// Creates a directory that accepts `username`/`password` for the given monitors.
+    public init(username: String, password: String, monitors: Set<UInt32>) {
+        self.username = username
+        self.password = password
+        self.monitors = monitors
+    }
+
+    public func authorize(_ request: ConnectRequest) async -> UInt16 {
+        guard constantTimeEquals(request.username, self.username), constantTimeEquals(request.password, self.password)
+        else { return ConnectResponse.forbidden }
+        return self.monitors.contains(request.monitorID) ? ConnectResponse.accepted : ConnectResponse.badRequest
+    }
+}
+
+/// Compares two strings in time that depends only on their lengths, not on where they differ.
+public func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
+    let left = Array(lhs.utf8)
+    let right = Array(rhs.utf8)
+    var difference = UInt8(truncatingIfNeeded: left.count ^ right.count)
+    for index in 0..<max(left.count, right.count) {
+        let a = index < left.count ? left[index] : 0
+        let b = index < right.count ? right[index] : 0
+        difference |= a ^ b
+    }
+    return difference == 0 && left.count == right.count
+}

@@ -1,0 +1,36 @@
+public import DeviceCloudProtocol
+public import NIOCore
+
+/// One authenticated client connection on a ``PushServer``.
+public struct PushServerSession: Sendable, Hashable {
+    /// Unique per connection for the server's lifetime.
+    public let id: Int
+    /// The monitor the client connected to.
+    public let monitorID: UInt32
+    let channel: any Channel
+    let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    let observer: PushServerObserver
+
+    /// Sends a block. Suspends while the client is not reading (TCP backpressure).
+    public func publish(_ message: PublishMessage) async throws {
+        var frame = ByteBuffer()
+        frame.reserveCapacity(message.payload.readableBytes + 16)
+        try PushFrameEncoder.write(.publishMessage(message), into: &frame)
+        try await self.outbound.write(frame)
+        let size = message.payload.readableBytes
+        self.observer.update { $0.bytesPublished[self.monitorID, default: 0] += size }
+    }
+
+    /// Writes raw bytes, e.g. half a frame, to simulate a faulty service.
+    public func writeRaw(_ bytes: ByteBuffer) async throws {
+        try await self.outbound.write(bytes)
+    }
+
+    /// Closes the connection.
+    public func close() {
+        self.channel.close(promise: nil)
+    }
+
+    public static func == (lhs: PushServerSession, rhs: PushServerSession) -> Bool { lhs.id == rhs.id }
+    public func hash(into hasher: inout Hasher) { hasher.combine(self.id) }
+}
