@@ -181,29 +181,111 @@ extension MonitorEvent.Operation {
 
 // MARK: - Parser
 
-/// The single-pass parser behind ``JSONDocumentScanner``.
+/// The most recent String made from unescaped bytes of the document, reused when the next
+/// request is for the same bytes (no allocation, no UTF-8 validation).
+struct RecentString {
+    private var start = 0
+    private var count = -1
+    private var value = ""
+
+    /// A String of `bytes[start..<end]` (unescaped, valid UTF-8).
+    @inline(__always)
+    mutating func string(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> String {
+        let count = end - start
+        if count == self.count && Self.equal(bytes, self.start, start, count) {
+            return self.value
+        }
+        self.value = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        self.start = start
+        self.count = count
+        return self.value
+    }
+
+    /// Whether `count` bytes at `a` and at `b` are equal (both ranges are in bounds).
+    @inline(__always)
+    static func equal(_ bytes: UnsafeRawBufferPointer, _ a: Int, _ b: Int, _ count: Int) -> Bool {
+        var k = 0
+        while count - k >= 8 {
+            guard
+                bytes.loadUnaligned(fromByteOffset: a + k, as: UInt64.self)
+                    == bytes.loadUnaligned(fromByteOffset: b + k, as: UInt64.self)
+            else { return false }
+            k += 8
+        }
+        while k < count {
+            guard bytes[a + k] == bytes[b + k] else { return false }
+            k += 1
+        }
+        return true
+    }
+}
+
+/// Validation of JSON over raw bytes: the trivially copyable, stateless half of the parser, so
+/// its hot helpers run with nothing to retain or copy.
 ///
-/// Safety: every read of `bytes[i]` is preceded by a check `i < end` (`end == bytes.count`),
-/// directly or through ``peek(_:)`` which yields 0 past the end (0 is never valid where it
-/// is examined, so the end of input always leads to an error, never to an out-of-bounds read).
-private struct JSONEnvelopeParser {
+/// Safety: every read of `bytes[k]` is preceded by a check `k < end` (`end == bytes.count`),
+/// directly or through ``peek(_:)``, which yields 0 past the end (0 is never valid where it
+/// is examined, so the end of input always leads to an error, never to an out-of-bounds read);
+/// 8-byte loads happen only where `end - k >= 8`. Index arithmetic uses wrapping operators
+/// only on values in `0...end`, where it cannot overflow.
+struct JSONCursor {
     let bytes: UnsafeRawBufferPointer
     let end: Int
-    let document: ByteBuffer
-    let limits: PushLimits
-    /// Reused buffer for strings that contain escapes.
-    var scratch: [UInt8] = []
-    /// Kinds of the open containers while skipping a value (`true` = object).
-    var containerStack: [Bool] = []
 
-    init(bytes: UnsafeRawBufferPointer, document: ByteBuffer, limits: PushLimits) {
+    init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
         self.end = bytes.count
-        self.document = document
-        self.limits = limits
     }
 
     // MARK: Errors
+
+    /// What the hot paths report; turned into a message only when thrown.
+    enum Problem: UInt8 {
+        case unterminatedString
+        case controlCharacterInString
+        case invalidUTF8InString
+        case invalidEscape
+        case invalidUnicodeEscape
+        case unpairedHighSurrogate
+        case unpairedLowSurrogate
+        case invalidNumber
+        case missingFractionDigits
+        case missingExponentDigits
+        case invalidLiteral
+        case expectedValue
+        case expectedKey
+        case expectedColon
+        case expectedCommaOrBrace
+        case expectedCommaOrBracket
+        case tooDeep
+
+        var text: String {
+            switch self {
+            case .unterminatedString: "unterminated string"
+            case .controlCharacterInString: "unescaped control character in string"
+            case .invalidUTF8InString: "invalid UTF-8 in string"
+            case .invalidEscape: "invalid escape sequence"
+            case .invalidUnicodeEscape: "expected four hex digits in \\u escape"
+            case .unpairedHighSurrogate: "high surrogate escape not followed by a low surrogate escape"
+            case .unpairedLowSurrogate: "unpaired low surrogate escape"
+            case .invalidNumber: "invalid number"
+            case .missingFractionDigits: "expected a digit after the decimal point"
+            case .missingExponentDigits: "expected a digit in the exponent"
+            case .invalidLiteral: "invalid literal"
+            case .expectedValue: "expected a JSON value"
+            case .expectedKey: "expected a string key"
+            case .expectedColon: "expected ':' after object key"
+            case .expectedCommaOrBrace: "expected ',' or '}' in object"
+            case .expectedCommaOrBracket: "expected ',' or ']' in array"
+            case .tooDeep: "nesting deeper than \(JSONDocumentScanner.maximumDepth) levels"
+            }
+        }
+    }
+
+    @inline(never)
+    func fail(_ problem: Problem, at i: Int) -> PushProtocolError {
+        self.malformed(problem.text, at: i)
+    }
 
     @inline(never)
     func malformed(_ what: String, at i: Int) -> PushProtocolError {
@@ -236,40 +318,72 @@ private struct JSONEnvelopeParser {
     }
 
     @inline(__always)
+    static func isWhitespace(_ b: UInt8) -> Bool {
+        // space, \t, \n, \r; anything above space is decided by one comparison.
+        b <= 0x20 && (b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09)
+    }
+
+    @inline(__always)
     func skipWhitespace(_ start: Int) -> Int {
         var i = start
-        while i < self.end {
-            let b = self.bytes[i]
-            // space, \t, \n, \r
-            guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { break }
-            i += 1
+        while i < self.end && Self.isWhitespace(self.bytes[i]) {
+            i &+= 1
         }
         return i
     }
 
-    /// Scans a string whose opening quote is at `open - 1`'s successor position `open`
-    /// (`bytes[open] == '"'`). Returns the index of the closing quote and whether the string
-    /// contains escapes. Validates escapes, control characters and UTF-8.
+    /// Skips whitespace from `i` and returns the byte there (0 at the end).
+    @inline(__always)
+    func peekAfterWhitespace(_ i: inout Int) -> UInt8 {
+        while i < self.end {
+            let b = self.bytes[i]
+            guard Self.isWhitespace(b) else { return b }
+            i &+= 1
+        }
+        return 0
+    }
+
+    /// Scans the string token whose opening quote is at `open`. Returns the index of the
+    /// closing quote and whether the string contains escapes. Validates escapes, control
+    /// characters and UTF-8.
     @inline(__always)
     func scanString(quoteAt open: Int) throws(PushProtocolError) -> (close: Int, escaped: Bool) {
-        var i = open + 1
+        var i = open &+ 1
+        // Fast path: eight bytes at a time while none needs attention.
+        while self.end &- i >= 8 {
+            let word = UInt64(littleEndian: self.bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            let special = Self.specialStringBytes(word)
+            if special != 0 {
+                i &+= special.trailingZeroBitCount &>> 3
+                if self.bytes[i] == JSONByte.quote {
+                    return (i, false)
+                }
+                break
+            }
+            i &+= 8
+        }
+        return try self.scanStringSlowly(from: i, open: open)
+    }
+
+    /// The rest of ``scanString(quoteAt:)`` from `i`: escapes, non-ASCII, and the last bytes.
+    @inline(never)
+    func scanStringSlowly(from start: Int, open: Int) throws(PushProtocolError) -> (close: Int, escaped: Bool) {
+        var i = start
         var escaped = false
         while true {
-            // Fast path: eight bytes at a time while none needs attention.
-            while self.end - i >= 8 {
+            while self.end &- i >= 8 {
                 let word = UInt64(littleEndian: self.bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
                 let special = Self.specialStringBytes(word)
-                if special == 0 {
-                    i += 8
-                } else {
-                    i += special.trailingZeroBitCount >> 3
+                if special != 0 {
+                    i &+= special.trailingZeroBitCount &>> 3
                     break
                 }
+                i &+= 8
             }
             while i < self.end {
                 let b = self.bytes[i]
                 guard b >= 0x20 && b < 0x80 && b != JSONByte.quote && b != JSONByte.backslash else { break }
-                i += 1
+                i &+= 1
             }
             guard i < self.end else {
                 throw self.malformed("unterminated string starting at byte \(open)", at: i)
@@ -281,10 +395,10 @@ private struct JSONEnvelopeParser {
                 escaped = true
                 i = try self.skipEscape(at: i)
             } else if b < 0x20 {
-                throw self.malformed("unescaped control character in string", at: i)
+                throw self.fail(.controlCharacterInString, at: i)
             } else {
                 guard let next = UTF8Validation.endOfSequence(in: self.bytes, at: i, end: self.end) else {
-                    throw self.malformed("invalid UTF-8 in string", at: i)
+                    throw self.fail(.invalidUTF8InString, at: i)
                 }
                 i = next
             }
@@ -308,28 +422,28 @@ private struct JSONEnvelopeParser {
 
     /// Validates the escape at `i` (`bytes[i] == '\'`) and returns the index after it.
     func skipEscape(at i: Int) throws(PushProtocolError) -> Int {
-        switch self.peek(i + 1) {
+        switch self.peek(i &+ 1) {
         case JSONByte.quote, JSONByte.backslash, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74:  // " \ / b f n r t
-            return i + 2
+            return i &+ 2
         case 0x75:  // u
-            let (unit, next) = try self.hex4(at: i + 2)
+            let (unit, next) = try self.hex4(at: i &+ 2)
             switch unit {
             case 0xD800...0xDBFF:
-                guard self.peek(next) == JSONByte.backslash, self.peek(next + 1) == 0x75 else {
-                    throw self.malformed("high surrogate escape not followed by a low surrogate escape", at: next)
+                guard self.peek(next) == JSONByte.backslash, self.peek(next &+ 1) == 0x75 else {
+                    throw self.fail(.unpairedHighSurrogate, at: next)
                 }
-                let (low, afterLow) = try self.hex4(at: next + 2)
+                let (low, afterLow) = try self.hex4(at: next &+ 2)
                 guard (0xDC00...0xDFFF).contains(low) else {
-                    throw self.malformed("high surrogate escape not followed by a low surrogate escape", at: next)
+                    throw self.fail(.unpairedHighSurrogate, at: next)
                 }
                 return afterLow
             case 0xDC00...0xDFFF:
-                throw self.malformed("unpaired low surrogate escape", at: i)
+                throw self.fail(.unpairedLowSurrogate, at: i)
             default:
                 return next
             }
         default:
-            throw self.malformed("invalid escape sequence", at: i + 1)
+            throw self.fail(.invalidEscape, at: i &+ 1)
         }
     }
 
@@ -337,110 +451,81 @@ private struct JSONEnvelopeParser {
     @inline(__always)
     func hex4(at i: Int) throws(PushProtocolError) -> (UInt32, Int) {
         var value: UInt32 = 0
-        for k in i..<(i + 4) {
+        for k in i..<(i &+ 4) {
             let b = self.peek(k)
             let digit: UInt8
             switch b {
             case 0x30...0x39: digit = b &- 0x30
             case 0x41...0x46: digit = b &- 0x41 &+ 10
             case 0x61...0x66: digit = b &- 0x61 &+ 10
-            default: throw self.malformed("expected four hex digits in \\u escape", at: k)
+            default: throw self.fail(.invalidUnicodeEscape, at: k)
             }
             value = value << 4 | UInt32(digit)
         }
-        return (value, i + 4)
+        return (value, i &+ 4)
     }
 
-    /// Makes a String from the string token `bytes[open] == '"' … bytes[close] == '"'`.
-    mutating func makeString(open: Int, close: Int, escaped: Bool) -> String {
-        let start = open + 1
-        if !escaped {
-            return String(decoding: UnsafeRawBufferPointer(rebasing: self.bytes[start..<close]), as: UTF8.self)
-        }
-        self.decodeEscaped(start: start, close: close)
-        return String(decoding: self.scratch, as: UTF8.self)
-    }
-
-    /// Decodes the (validated) string content `bytes[start..<close]` into ``scratch``.
-    mutating func decodeEscaped(start: Int, close: Int) {
-        self.scratch.removeAll(keepingCapacity: true)
-        var i = start
-        while i < close {
-            let b = self.bytes[i]
-            guard b == JSONByte.backslash, i + 1 < close else {
-                self.scratch.append(b)
-                i += 1
-                continue
-            }
-            let e = self.bytes[i + 1]
-            i += 2
-            switch e {
-            case 0x62: self.scratch.append(0x08)
-            case 0x66: self.scratch.append(0x0C)
-            case 0x6E: self.scratch.append(0x0A)
-            case 0x72: self.scratch.append(0x0D)
-            case 0x74: self.scratch.append(0x09)
-            case 0x75:
-                // Validated by `scanString`: four hex digits, surrogates paired.
-                guard let (unit, next) = try? self.hex4(at: i) else { return }
-                i = next
-                var scalar = unit
-                if (0xD800...0xDBFF).contains(unit), i + 6 <= close, let (low, afterLow) = try? self.hex4(at: i + 2) {
-                    scalar = 0x10000 + ((unit - 0xD800) << 10) + (low &- 0xDC00)
-                    i = afterLow
-                }
-                if Unicode.Scalar(scalar) == nil {
-                    scalar = 0xFFFD
-                }
-                UTF8Validation.append(scalar: scalar, to: &self.scratch)
-            default:  // " \ /
-                self.scratch.append(e)
-            }
-        }
-    }
-
-    /// Whether the key token's content (unescaped) equals `literal`.
+    /// The index after the run of ASCII digits starting at `start`.
     @inline(__always)
-    mutating func key(open: Int, close: Int, escaped: Bool, equals literal: StaticString) -> Bool {
-        let literalBytes = UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
-        if escaped {
-            self.decodeEscaped(start: open + 1, close: close)
-            return self.scratch.elementsEqual(literalBytes)
+    func digitRun(from start: Int) -> Int {
+        var i = start
+        while self.end &- i >= 8 {
+            let word = UInt64(littleEndian: self.bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            // A lane is a digit when its high nibble is 3 and its low nibble is below 10.
+            let highNibbleNot3 = (word & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030
+            let lowNibbleAbove9 = ((word & 0x0F0F_0F0F_0F0F_0F0F) &+ 0x0606_0606_0606_0606) & 0x1010_1010_1010_1010
+            let bad = highNibbleNot3 | lowNibbleAbove9
+            // Exact per-lane "non-zero" test: no carry crosses lanes.
+            let flags = (((bad & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | bad) & 0x8080_8080_8080_8080
+            if flags != 0 {
+                return i &+ (flags.trailingZeroBitCount &>> 3)
+            }
+            i &+= 8
         }
-        guard close - open - 1 == literalBytes.count else { return false }
-        for k in 0..<literalBytes.count where self.bytes[open + 1 + k] != literalBytes[k] {
-            return false
+        while i < self.end && self.bytes[i] &- JSONByte.zero < 10 {
+            i &+= 1
         }
-        return true
+        return i
     }
 
     /// Validates a number starting at `i` and returns the index after it.
+    @inline(__always)
     func skipNumber(at start: Int) throws(PushProtocolError) -> Int {
         var i = start
-        if self.peek(i) == JSONByte.minus { i += 1 }
+        if self.peek(i) == JSONByte.minus { i &+= 1 }
         let first = self.peek(i)
         if first == JSONByte.zero {
-            i += 1
-        } else if first > JSONByte.zero && first <= JSONByte.nine {
-            i += 1
-            while case JSONByte.zero ... JSONByte.nine = self.peek(i) { i += 1 }
+            i &+= 1
+        } else if first &- 0x31 < 9 {
+            i = self.digitRun(from: i &+ 1)
         } else {
-            throw self.malformed("invalid number", at: i)
+            throw self.fail(.invalidNumber, at: i)
         }
+        let next = self.peek(i)
+        if next == JSONByte.dot || next | 0x20 == 0x65 {
+            return try self.skipNumberTail(at: i)
+        }
+        return i
+    }
+
+    /// The fraction and exponent of a number, from `i` (at `.`, `e` or `E`).
+    @inline(never)
+    func skipNumberTail(at start: Int) throws(PushProtocolError) -> Int {
+        var i = start
         if self.peek(i) == JSONByte.dot {
-            i += 1
-            guard case JSONByte.zero ... JSONByte.nine = self.peek(i) else {
-                throw self.malformed("expected a digit after the decimal point", at: i)
+            i &+= 1
+            guard self.peek(i) &- JSONByte.zero < 10 else {
+                throw self.fail(.missingFractionDigits, at: i)
             }
-            while case JSONByte.zero ... JSONByte.nine = self.peek(i) { i += 1 }
+            i = self.digitRun(from: i)
         }
         if self.peek(i) | 0x20 == 0x65 {  // e or E
-            i += 1
-            if self.peek(i) == JSONByte.plus || self.peek(i) == JSONByte.minus { i += 1 }
-            guard case JSONByte.zero ... JSONByte.nine = self.peek(i) else {
-                throw self.malformed("expected a digit in the exponent", at: i)
+            i &+= 1
+            if self.peek(i) == JSONByte.plus || self.peek(i) == JSONByte.minus { i &+= 1 }
+            guard self.peek(i) &- JSONByte.zero < 10 else {
+                throw self.fail(.missingExponentDigits, at: i)
             }
-            while case JSONByte.zero ... JSONByte.nine = self.peek(i) { i += 1 }
+            i = self.digitRun(from: i)
         }
         return i
     }
@@ -450,87 +535,37 @@ private struct JSONEnvelopeParser {
     func skipLiteral(_ literal: StaticString, at i: Int) throws(PushProtocolError) -> Int {
         let count = literal.utf8CodeUnitCount
         let literalBytes = UnsafeRawBufferPointer(start: literal.utf8Start, count: count)
-        guard self.end - i >= count else {
-            throw self.malformed("invalid literal", at: self.end)
+        guard self.end &- i >= count else {
+            throw self.fail(.invalidLiteral, at: self.end)
         }
-        for k in 0..<count where self.bytes[i + k] != literalBytes[k] {
-            throw self.malformed("invalid literal", at: i + k)
+        for k in 0..<count where self.bytes[i &+ k] != literalBytes[k] {
+            throw self.fail(.invalidLiteral, at: i &+ k)
         }
-        return i + count
+        return i &+ count
     }
 
-    /// Validates one scalar value (string, number, literal) at `i` (`i` not whitespace) and
-    /// returns the index after it; objects and arrays go through ``skipValue(at:depth:)``.
+    /// Validates one scalar value (string, number, literal) starting with byte `b` at `i` and
+    /// returns the index after it; objects and arrays go through
+    /// ``skipValue(at:depth:overflow:)``.
     @inline(__always)
-    func skipScalar(at i: Int) throws(PushProtocolError) -> Int {
-        switch self.peek(i) {
-        case JSONByte.quote:
-            return try self.scanString(quoteAt: i).close + 1
-        case JSONByte.minus, JSONByte.zero ... JSONByte.nine:
-            return try self.skipNumber(at: i)
-        case 0x74:  // t
-            return try self.skipLiteral("true", at: i)
-        case 0x66:  // f
-            return try self.skipLiteral("false", at: i)
-        case 0x6E:  // n
-            return try self.skipLiteral("null", at: i)
-        default:
-            throw self.malformed("expected a JSON value", at: i)
+    func skipScalar(_ b: UInt8, at i: Int) throws(PushProtocolError) -> Int {
+        if b == JSONByte.quote {
+            return try self.scanString(quoteAt: i).close &+ 1
         }
+        if b == JSONByte.minus || b &- JSONByte.zero < 10 {
+            return try self.skipNumber(at: i)
+        }
+        return try self.skipLiteral(at: i)
     }
 
-    /// Validates any JSON value starting at `i` (not whitespace), whose container sits at
-    /// nesting `depth` (the value's own object/array, if any, is at `depth + 1`), and returns
-    /// the index after it. Iterative: nesting costs no call stack.
-    mutating func skipValue(at start: Int, depth: Int) throws(PushProtocolError) -> Int {
-        var i = start
-        let first = self.peek(i)
-        guard first == JSONByte.openBrace || first == JSONByte.openBracket else {
-            return try self.skipScalar(at: i)
-        }
-        self.containerStack.removeAll(keepingCapacity: true)
-        // Each iteration starts at an opening `{` or `[` at `i`.
-        opening: while true {
-            guard depth + self.containerStack.count < JSONDocumentScanner.maximumDepth else {
-                throw self.malformed("nesting deeper than \(JSONDocumentScanner.maximumDepth) levels", at: i)
-            }
-            let isObject = self.bytes[i] == JSONByte.openBrace
-            self.containerStack.append(isObject)
-            i = self.skipWhitespace(i + 1)
-            if self.peek(i) == (isObject ? JSONByte.closeBrace : JSONByte.closeBracket) {
-                i += 1
-                self.containerStack.removeLast()
-                if self.containerStack.isEmpty { return i }
-            } else {
-                // First member or element.
-                if isObject {
-                    i = try self.skipMemberKey(at: i)
-                }
-                let b = self.peek(i)
-                if b == JSONByte.openBrace || b == JSONByte.openBracket { continue opening }
-                i = try self.skipScalar(at: i)
-            }
-            // After a value inside the container on top of the stack.
-            while true {
-                i = self.skipWhitespace(i)
-                let inObject = self.containerStack.last ?? false
-                let b = self.peek(i)
-                if b == JSONByte.comma {
-                    i = self.skipWhitespace(i + 1)
-                    if inObject {
-                        i = try self.skipMemberKey(at: i)
-                    }
-                    let v = self.peek(i)
-                    if v == JSONByte.openBrace || v == JSONByte.openBracket { continue opening }
-                    i = try self.skipScalar(at: i)
-                } else if b == (inObject ? JSONByte.closeBrace : JSONByte.closeBracket) {
-                    i += 1
-                    self.containerStack.removeLast()
-                    if self.containerStack.isEmpty { return i }
-                } else {
-                    throw self.malformed(inObject ? "expected ',' or '}' in object" : "expected ',' or ']' in array", at: i)
-                }
-            }
+    /// `true`, `false` or `null` at `i`.
+    @inline(never)
+    func skipLiteral(at i: Int) throws(PushProtocolError) -> Int {
+        switch self.peek(i) {
+        case 0x74: return try self.skipLiteral("true", at: i)
+        case 0x66: return try self.skipLiteral("false", at: i)
+        case 0x6E: return try self.skipLiteral("null", at: i)
+        default: throw self.fail(.expectedValue, at: i)
         }
     }
 
@@ -538,270 +573,110 @@ private struct JSONEnvelopeParser {
     @inline(__always)
     func skipMemberKey(at i: Int) throws(PushProtocolError) -> Int {
         guard self.peek(i) == JSONByte.quote else {
-            throw self.malformed("expected a string key", at: i)
+            throw self.fail(.expectedKey, at: i)
         }
-        let close = try self.scanString(quoteAt: i).close
-        let colon = self.skipWhitespace(close + 1)
-        guard self.peek(colon) == JSONByte.colon else {
-            throw self.malformed("expected ':' after object key", at: colon)
+        var colon = try self.scanString(quoteAt: i).close &+ 1
+        guard self.peekAfterWhitespace(&colon) == JSONByte.colon else {
+            throw self.fail(.expectedColon, at: colon)
         }
-        return self.skipWhitespace(colon + 1)
+        return self.skipWhitespace(colon &+ 1)
     }
 
     /// Reads `"key" :` at `i`; returns the key token bounds and the index of the value.
     @inline(__always)
     func readMemberKey(at i: Int) throws(PushProtocolError) -> (open: Int, close: Int, escaped: Bool, value: Int) {
         guard self.peek(i) == JSONByte.quote else {
-            throw self.malformed("expected a string key", at: i)
+            throw self.fail(.expectedKey, at: i)
         }
         let (close, escaped) = try self.scanString(quoteAt: i)
-        let colon = self.skipWhitespace(close + 1)
-        guard self.peek(colon) == JSONByte.colon else {
-            throw self.malformed("expected ':' after object key", at: colon)
+        var colon = close &+ 1
+        guard self.peekAfterWhitespace(&colon) == JSONByte.colon else {
+            throw self.fail(.expectedColon, at: colon)
         }
-        return (i, close, escaped, self.skipWhitespace(colon + 1))
+        return (i, close, escaped, self.skipWhitespace(colon &+ 1))
     }
 
     /// After a member value: skips `,` (returning `true` and the next key's index) or the
     /// closing `}` (returning `false` and the index after it).
     @inline(__always)
     func afterMember(_ start: Int) throws(PushProtocolError) -> (more: Bool, next: Int) {
-        let i = self.skipWhitespace(start)
-        switch self.peek(i) {
+        var i = start
+        switch self.peekAfterWhitespace(&i) {
         case JSONByte.comma:
-            return (true, self.skipWhitespace(i + 1))
+            return (true, self.skipWhitespace(i &+ 1))
         case JSONByte.closeBrace:
-            return (false, i + 1)
+            return (false, i &+ 1)
         default:
-            throw self.malformed("expected ',' or '}' in object", at: i)
+            throw self.fail(.expectedCommaOrBrace, at: i)
         }
     }
 
-    // MARK: Document structure
-
-    mutating func parseDocument() throws(PushProtocolError) -> [MonitorEvent] {
-        var i = 0
-        if self.end >= 3 && self.bytes[0] == 0xEF && self.bytes[1] == 0xBB && self.bytes[2] == 0xBF {
-            i = 3  // UTF-8 byte order mark
-        }
-        i = self.skipWhitespace(i)
-        guard self.peek(i) == JSONByte.openBrace else {
-            throw self.malformed("expected '{' at the start of the document", at: i)
-        }
-        var events: [MonitorEvent] = []
-        var sawDocument = false
-        i = self.skipWhitespace(i + 1)
-        if self.peek(i) == JSONByte.closeBrace {
-            i += 1
-        } else {
-            var more = true
-            while more {
-                let key = try self.readMemberKey(at: i)
-                if self.key(open: key.open, close: key.close, escaped: key.escaped, equals: "Document") {
-                    guard !sawDocument else {
-                        throw self.malformed("duplicate \"Document\" key", at: key.open)
-                    }
-                    sawDocument = true
-                    i = try self.parseDocumentValue(at: key.value, into: &events)
-                } else {
-                    i = try self.skipValue(at: key.value, depth: 1)
-                }
-                (more, i) = try self.afterMember(i)
-            }
-        }
-        i = self.skipWhitespace(i)
-        guard i == self.end else {
-            throw self.malformed("unexpected data after the top-level object", at: i)
-        }
-        guard sawDocument else {
-            throw PushProtocolError(.malformedDocument, "JSON document: the top-level object has no \"Document\" key")
-        }
-        return events
-    }
-
-    /// Parses the value of `Document` at `i`; returns the index after it.
-    mutating func parseDocumentValue(at start: Int, into events: inout [MonitorEvent]) throws(PushProtocolError) -> Int {
+    /// Validates any JSON value starting at `i` (not whitespace), whose container sits at
+    /// nesting `depth` (the value's own object/array, if any, is at `depth + 1`), and returns
+    /// the index after it. Iterative: nesting costs no call stack. The kinds of the open
+    /// containers live in a bit mask (`1` = object) for the first 64 levels and in
+    /// `overflow` beyond.
+    func skipValue(at start: Int, depth: Int, overflow: inout [Bool]) throws(PushProtocolError) -> Int {
         var i = start
-        switch self.peek(i) {
-        case JSONByte.openBrace:
-            break
-        case 0x6E:  // null: keep-alive
-            return try self.skipLiteral("null", at: i)
-        case JSONByte.quote:
-            // A string Document is a keep-alive only when it holds nothing but whitespace.
-            let (close, escaped) = try self.scanString(quoteAt: i)
-            guard !escaped, self.skipWhitespace(i + 1) == close else {
-                throw self.malformed("\"Document\" must be an object (a string is accepted only when empty)", at: i)
-            }
-            return close + 1
-        default:
-            throw self.malformed("\"Document\" must be an object", at: i)
+        var level = 0
+        var kinds: UInt64 = 0
+        var inObject = false
+        if !overflow.isEmpty {
+            overflow.removeAll(keepingCapacity: true)
         }
-        var sawMsg = false
-        i = self.skipWhitespace(i + 1)
-        if self.peek(i) == JSONByte.closeBrace {
-            return i + 1
-        }
-        var more = true
-        while more {
-            let key = try self.readMemberKey(at: i)
-            if self.key(open: key.open, close: key.close, escaped: key.escaped, equals: "Msg") {
-                guard !sawMsg else {
-                    throw self.malformed("duplicate \"Msg\" key", at: key.open)
+        // Each iteration starts at a value (whitespace skipped).
+        value: while true {
+            let v = self.peek(i)
+            if v == JSONByte.openBrace || v == JSONByte.openBracket {
+                guard depth &+ level < JSONDocumentScanner.maximumDepth else {
+                    throw self.fail(.tooDeep, at: i)
                 }
-                sawMsg = true
-                i = try self.parseMsgValue(at: key.value, into: &events)
+                level &+= 1
+                inObject = v == JSONByte.openBrace
+                if level <= 64 {
+                    let bit: UInt64 = 1 &<< UInt64(level &- 1)
+                    kinds = inObject ? kinds | bit : kinds & ~bit
+                } else {
+                    overflow.append(inObject)
+                }
+                i = self.skipWhitespace(i &+ 1)
+                if self.peek(i) != (inObject ? JSONByte.closeBrace : JSONByte.closeBracket) {
+                    if inObject {
+                        i = try self.skipMemberKey(at: i)
+                    }
+                    continue value
+                }
+                // An empty container: close it below as if after a value.
             } else {
-                i = try self.skipValue(at: key.value, depth: 2)
+                i = try self.skipScalar(v, at: i)
+                if level == 0 { return i }
             }
-            (more, i) = try self.afterMember(i)
-        }
-        return i
-    }
-
-    /// Parses the value of `Msg` at `i`: an object, an array of objects, or `null`.
-    mutating func parseMsgValue(at start: Int, into events: inout [MonitorEvent]) throws(PushProtocolError) -> Int {
-        var i = start
-        switch self.peek(i) {
-        case JSONByte.openBrace:
-            try self.checkEventLimit(events.count, at: i)
-            let (event, next) = try self.parseMsgEntry(at: i)
-            events.append(event)
-            return next
-        case 0x6E:  // null
-            return try self.skipLiteral("null", at: i)
-        case JSONByte.openBracket:
-            break
-        default:
-            throw self.malformed("\"Msg\" must be an object or an array of objects", at: i)
-        }
-        i = self.skipWhitespace(i + 1)
-        if self.peek(i) == JSONByte.closeBracket {
-            return i + 1
-        }
-        // A Msg entry takes at least ~30 bytes; reserve for what the rest could hold, capped.
-        events.reserveCapacity(min(self.limits.maximumEventsPerBatch, (self.end - i) / 128 + 1))
-        while true {
-            guard self.peek(i) == JSONByte.openBrace else {
-                throw self.malformed("each element of the \"Msg\" array must be an object", at: i)
-            }
-            try self.checkEventLimit(events.count, at: i)
-            let (event, next) = try self.parseMsgEntry(at: i)
-            events.append(event)
-            i = self.skipWhitespace(next)
-            switch self.peek(i) {
-            case JSONByte.comma:
-                i = self.skipWhitespace(i + 1)
-            case JSONByte.closeBracket:
-                return i + 1
-            default:
-                throw self.malformed("expected ',' or ']' in the \"Msg\" array", at: i)
-            }
-        }
-    }
-
-    @inline(__always)
-    func checkEventLimit(_ count: Int, at i: Int) throws(PushProtocolError) {
-        guard count < self.limits.maximumEventsPerBatch else {
-            throw PushProtocolError(
-                .tooManyEvents,
-                "JSON document: more than \(self.limits.maximumEventsPerBatch) events (limit reached at byte \(i))"
-            )
-        }
-    }
-
-    /// Parses one Msg object at `start` (`bytes[start] == '{'`).
-    mutating func parseMsgEntry(at start: Int) throws(PushProtocolError) -> (MonitorEvent, Int) {
-        var topic: String?
-        var operation: MonitorEvent.Operation?
-        var timestamp: String?
-        var group: String?
-        // Resource candidates: key token bounds and value bounds.
-        var objectResource: (keyOpen: Int, keyClose: Int, keyEscaped: Bool, value: Int, valueEnd: Int)?
-        var otherResource: (keyOpen: Int, keyClose: Int, keyEscaped: Bool, value: Int, valueEnd: Int)?
-
-        var i = self.skipWhitespace(start + 1)
-        var more = self.peek(i) != JSONByte.closeBrace
-        if !more { i += 1 }
-        while more {
-            let key = try self.readMemberKey(at: i)
-            let v = key.value
-            let field = key.escaped ? self.envelopeFieldOfEscapedKey(key.open, key.close) : self.envelopeField(key.open, key.close)
-            switch field {
-            case .topic:
-                guard self.peek(v) == JSONByte.quote else {
-                    throw self.malformed("\"topic\" must be a string", at: v)
-                }
-                let (close, escaped) = try self.scanString(quoteAt: v)
-                topic = self.makeString(open: v, close: close, escaped: escaped)
-                i = close + 1
-            case .operation:
-                guard self.peek(v) == JSONByte.quote else {
-                    throw self.malformed("\"operation\" must be a string", at: v)
-                }
-                let (close, escaped) = try self.scanString(quoteAt: v)
-                if escaped {
-                    operation = MonitorEvent.Operation(rawValue: self.makeString(open: v, close: close, escaped: true))
-                } else {
-                    operation = MonitorEvent.Operation.interned(self.bytes, v + 1, close)
-                }
-                i = close + 1
-            case .timestamp, .group:
-                var value: String?
-                switch self.peek(v) {
-                case JSONByte.quote:
-                    let (close, escaped) = try self.scanString(quoteAt: v)
-                    value = self.makeString(open: v, close: close, escaped: escaped)
-                    i = close + 1
-                case 0x6E:
-                    i = try self.skipLiteral("null", at: v)
-                default:
-                    throw self.malformed(field == .group ? "\"group\" must be a string" : "\"timestamp\" must be a string", at: v)
-                }
-                if field == .group { group = value } else { timestamp = value }
-            case .other:
-                let isObject = self.peek(v) == JSONByte.openBrace
-                i = try self.skipValue(at: v, depth: 4)
-                if isObject {
-                    if objectResource == nil {
-                        objectResource = (key.open, key.close, key.escaped, v, i)
+            // After a value (or an opening bracket, when `bytes[i]` closes it).
+            while true {
+                let b = self.peekAfterWhitespace(&i)
+                if b == JSONByte.comma {
+                    i = self.skipWhitespace(i &+ 1)
+                    if inObject {
+                        i = try self.skipMemberKey(at: i)
                     }
-                } else if otherResource == nil {
-                    otherResource = (key.open, key.close, key.escaped, v, i)
+                    continue value
+                }
+                guard b == (inObject ? JSONByte.closeBrace : JSONByte.closeBracket) else {
+                    throw self.fail(inObject ? .expectedCommaOrBrace : .expectedCommaOrBracket, at: i)
+                }
+                i &+= 1
+                if level > 64 {
+                    overflow.removeLast()
+                }
+                level &-= 1
+                if level == 0 { return i }
+                if level <= 64 {
+                    inObject = kinds & (1 &<< UInt64(level &- 1)) != 0
+                } else {
+                    inObject = overflow.last ?? false
                 }
             }
-            (more, i) = try self.afterMember(i)
         }
-
-        guard let topic else {
-            throw self.malformedEntry("has no \"topic\"", entryAt: start)
-        }
-        guard let operation else {
-            throw self.malformedEntry("has no \"operation\"", entryAt: start)
-        }
-        guard let resource = objectResource ?? otherResource else {
-            throw self.malformedEntry("has no resource element", entryAt: start)
-        }
-        let resourceType = self.makeString(open: resource.keyOpen, close: resource.keyClose, escaped: resource.keyEscaped)
-        guard
-            let body = self.document.getSlice(
-                at: self.document.readerIndex + resource.value,
-                length: resource.valueEnd - resource.value
-            )
-        else {
-            // Unreachable: the bounds come from the readable bytes themselves.
-            throw self.malformedEntry("has a resource outside the buffer", entryAt: start)
-        }
-        let event = MonitorEvent(
-            topic: topic,
-            operation: operation,
-            timestamp: timestamp,
-            group: group,
-            resourceType: resourceType,
-            body: body,
-            format: .json
-        )
-        return (event, i)
     }
 
     enum EnvelopeField {
@@ -825,15 +700,6 @@ private struct JSONEnvelopeParser {
         return .other
     }
 
-    /// Classifies a key token that contains escapes.
-    mutating func envelopeFieldOfEscapedKey(_ open: Int, _ close: Int) -> EnvelopeField {
-        if self.key(open: open, close: close, escaped: true, equals: "topic") { return .topic }
-        if self.key(open: open, close: close, escaped: true, equals: "operation") { return .operation }
-        if self.key(open: open, close: close, escaped: true, equals: "timestamp") { return .timestamp }
-        if self.key(open: open, close: close, escaped: true, equals: "group") { return .group }
-        return .other
-    }
-
     /// Whether the bytes at `s` equal `literal` (the caller checked the length).
     @inline(__always)
     func matches(_ s: Int, _ literal: StaticString) -> Bool {
@@ -844,4 +710,335 @@ private struct JSONEnvelopeParser {
         }
         return true
     }
+}
+
+/// The single-pass parser behind ``JSONDocumentScanner``.
+///
+/// All reads of the input go through ``JSONCursor``, which checks bounds.
+struct JSONEnvelopeParser {
+    let input: JSONCursor
+    let document: ByteBuffer
+    let limits: PushLimits
+    /// Reused buffer for strings that contain escapes.
+    var scratch: [UInt8] = []
+    /// Kinds of the open containers beyond the 64th level while skipping a value (`true` = object).
+    var containerStack: [Bool] = []
+    /// The last strings made for each envelope field: events of one block often repeat them.
+    var cachedTopic = RecentString()
+    var cachedTimestamp = RecentString()
+    var cachedGroup = RecentString()
+    var cachedResourceType = RecentString()
+
+    init(bytes: UnsafeRawBufferPointer, document: ByteBuffer, limits: PushLimits) {
+        self.input = JSONCursor(bytes)
+        self.document = document
+        self.limits = limits
+    }
+
+    /// Makes a String from the string token `bytes[open] == '"' … bytes[close] == '"'`.
+    mutating func makeString(open: Int, close: Int, escaped: Bool) -> String {
+        let start = open + 1
+        if !escaped {
+            return String(decoding: UnsafeRawBufferPointer(rebasing: self.input.bytes[start..<close]), as: UTF8.self)
+        }
+        self.decodeEscaped(start: start, close: close)
+        return String(decoding: self.scratch, as: UTF8.self)
+    }
+
+    /// Decodes the (validated) string content `bytes[start..<close]` into ``scratch``.
+    mutating func decodeEscaped(start: Int, close: Int) {
+        self.scratch.removeAll(keepingCapacity: true)
+        var i = start
+        while i < close {
+            let b = self.input.bytes[i]
+            guard b == JSONByte.backslash, i + 1 < close else {
+                self.scratch.append(b)
+                i += 1
+                continue
+            }
+            let e = self.input.bytes[i + 1]
+            i += 2
+            switch e {
+            case 0x62: self.scratch.append(0x08)
+            case 0x66: self.scratch.append(0x0C)
+            case 0x6E: self.scratch.append(0x0A)
+            case 0x72: self.scratch.append(0x0D)
+            case 0x74: self.scratch.append(0x09)
+            case 0x75:
+                // Validated by `scanString`: four hex digits, surrogates paired.
+                guard let (unit, next) = try? self.input.hex4(at: i) else { return }
+                i = next
+                var scalar = unit
+                if (0xD800...0xDBFF).contains(unit), i + 6 <= close, let (low, afterLow) = try? self.input.hex4(at: i + 2) {
+                    scalar = 0x10000 + ((unit - 0xD800) << 10) + (low &- 0xDC00)
+                    i = afterLow
+                }
+                if Unicode.Scalar(scalar) == nil {
+                    scalar = 0xFFFD
+                }
+                UTF8Validation.append(scalar: scalar, to: &self.scratch)
+            default:  // " \ /
+                self.scratch.append(e)
+            }
+        }
+    }
+
+    /// Whether the key token's content (unescaped) equals `literal`.
+    @inline(__always)
+    mutating func key(open: Int, close: Int, escaped: Bool, equals literal: StaticString) -> Bool {
+        let literalBytes = UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+        if escaped {
+            self.decodeEscaped(start: open + 1, close: close)
+            return self.scratch.elementsEqual(literalBytes)
+        }
+        guard close - open - 1 == literalBytes.count else { return false }
+        for k in 0..<literalBytes.count where self.input.bytes[open + 1 + k] != literalBytes[k] {
+            return false
+        }
+        return true
+    }
+
+    // MARK: Document structure
+
+    mutating func parseDocument() throws(PushProtocolError) -> [MonitorEvent] {
+        var i = 0
+        if self.input.end >= 3 && self.input.bytes[0] == 0xEF && self.input.bytes[1] == 0xBB && self.input.bytes[2] == 0xBF {
+            i = 3  // UTF-8 byte order mark
+        }
+        i = self.input.skipWhitespace(i)
+        guard self.input.peek(i) == JSONByte.openBrace else {
+            throw self.input.malformed("expected '{' at the start of the document", at: i)
+        }
+        var events: [MonitorEvent] = []
+        var sawDocument = false
+        i = self.input.skipWhitespace(i + 1)
+        if self.input.peek(i) == JSONByte.closeBrace {
+            i += 1
+        } else {
+            var more = true
+            while more {
+                let key = try self.input.readMemberKey(at: i)
+                if self.key(open: key.open, close: key.close, escaped: key.escaped, equals: "Document") {
+                    guard !sawDocument else {
+                        throw self.input.malformed("duplicate \"Document\" key", at: key.open)
+                    }
+                    sawDocument = true
+                    i = try self.parseDocumentValue(at: key.value, into: &events)
+                } else {
+                    i = try self.input.skipValue(at: key.value, depth: 1, overflow: &self.containerStack)
+                }
+                (more, i) = try self.input.afterMember(i)
+            }
+        }
+        i = self.input.skipWhitespace(i)
+        guard i == self.input.end else {
+            throw self.input.malformed("unexpected data after the top-level object", at: i)
+        }
+        guard sawDocument else {
+            throw PushProtocolError(.malformedDocument, "JSON document: the top-level object has no \"Document\" key")
+        }
+        return events
+    }
+
+    /// Parses the value of `Document` at `i`; returns the index after it.
+    mutating func parseDocumentValue(at start: Int, into events: inout [MonitorEvent]) throws(PushProtocolError) -> Int {
+        var i = start
+        switch self.input.peek(i) {
+        case JSONByte.openBrace:
+            break
+        case 0x6E:  // null: keep-alive
+            return try self.input.skipLiteral("null", at: i)
+        case JSONByte.quote:
+            // A string Document is a keep-alive only when it holds nothing but whitespace.
+            let (close, escaped) = try self.input.scanString(quoteAt: i)
+            guard !escaped, self.input.skipWhitespace(i + 1) == close else {
+                throw self.input.malformed("\"Document\" must be an object (a string is accepted only when empty)", at: i)
+            }
+            return close + 1
+        default:
+            throw self.input.malformed("\"Document\" must be an object", at: i)
+        }
+        var sawMsg = false
+        i = self.input.skipWhitespace(i + 1)
+        if self.input.peek(i) == JSONByte.closeBrace {
+            return i + 1
+        }
+        var more = true
+        while more {
+            let key = try self.input.readMemberKey(at: i)
+            if self.key(open: key.open, close: key.close, escaped: key.escaped, equals: "Msg") {
+                guard !sawMsg else {
+                    throw self.input.malformed("duplicate \"Msg\" key", at: key.open)
+                }
+                sawMsg = true
+                i = try self.parseMsgValue(at: key.value, into: &events)
+            } else {
+                i = try self.input.skipValue(at: key.value, depth: 2, overflow: &self.containerStack)
+            }
+            (more, i) = try self.input.afterMember(i)
+        }
+        return i
+    }
+
+    /// Parses the value of `Msg` at `i`: an object, an array of objects, or `null`.
+    mutating func parseMsgValue(at start: Int, into events: inout [MonitorEvent]) throws(PushProtocolError) -> Int {
+        var i = start
+        switch self.input.peek(i) {
+        case JSONByte.openBrace:
+            try self.checkEventLimit(events.count, at: i)
+            return try self.parseMsgEntry(at: i, into: &events)
+        case 0x6E:  // null
+            return try self.input.skipLiteral("null", at: i)
+        case JSONByte.openBracket:
+            break
+        default:
+            throw self.input.malformed("\"Msg\" must be an object or an array of objects", at: i)
+        }
+        i = self.input.skipWhitespace(i + 1)
+        if self.input.peek(i) == JSONByte.closeBracket {
+            return i + 1
+        }
+        // Real entries take a few hundred bytes: reserve for what the rest likely holds, capped.
+        events.reserveCapacity(min(self.limits.maximumEventsPerBatch, (self.input.end - i) / 256 + 1))
+        while true {
+            guard self.input.peek(i) == JSONByte.openBrace else {
+                throw self.input.malformed("each element of the \"Msg\" array must be an object", at: i)
+            }
+            try self.checkEventLimit(events.count, at: i)
+            i = self.input.skipWhitespace(try self.parseMsgEntry(at: i, into: &events))
+            switch self.input.peek(i) {
+            case JSONByte.comma:
+                i = self.input.skipWhitespace(i + 1)
+            case JSONByte.closeBracket:
+                return i + 1
+            default:
+                throw self.input.malformed("expected ',' or ']' in the \"Msg\" array", at: i)
+            }
+        }
+    }
+
+    @inline(__always)
+    func checkEventLimit(_ count: Int, at i: Int) throws(PushProtocolError) {
+        guard count < self.limits.maximumEventsPerBatch else {
+            throw PushProtocolError(
+                .tooManyEvents,
+                "JSON document: more than \(self.limits.maximumEventsPerBatch) events (limit reached at byte \(i))"
+            )
+        }
+    }
+
+    /// Parses one Msg object at `start` (`bytes[start] == '{'`), appends its event and returns
+    /// the index after the object.
+    mutating func parseMsgEntry(at start: Int, into events: inout [MonitorEvent]) throws(PushProtocolError) -> Int {
+        var topic: String?
+        var operation: MonitorEvent.Operation?
+        var timestamp: String?
+        var group: String?
+        // Resource candidates: key token bounds and value bounds.
+        var objectResource: (keyOpen: Int, keyClose: Int, keyEscaped: Bool, value: Int, valueEnd: Int)?
+        var otherResource: (keyOpen: Int, keyClose: Int, keyEscaped: Bool, value: Int, valueEnd: Int)?
+
+        var i = self.input.skipWhitespace(start + 1)
+        var more = self.input.peek(i) != JSONByte.closeBrace
+        if !more { i += 1 }
+        while more {
+            let key = try self.input.readMemberKey(at: i)
+            let v = key.value
+            let field = key.escaped ? self.envelopeFieldOfEscapedKey(key.open, key.close) : self.input.envelopeField(key.open, key.close)
+            switch field {
+            case .topic:
+                guard self.input.peek(v) == JSONByte.quote else {
+                    throw self.input.malformed("\"topic\" must be a string", at: v)
+                }
+                let (close, escaped) = try self.input.scanString(quoteAt: v)
+                topic = escaped ? self.makeString(open: v, close: close, escaped: true) : self.cachedTopic.string(self.input.bytes, v + 1, close)
+                i = close + 1
+            case .operation:
+                guard self.input.peek(v) == JSONByte.quote else {
+                    throw self.input.malformed("\"operation\" must be a string", at: v)
+                }
+                let (close, escaped) = try self.input.scanString(quoteAt: v)
+                if escaped {
+                    operation = MonitorEvent.Operation(rawValue: self.makeString(open: v, close: close, escaped: true))
+                } else {
+                    operation = MonitorEvent.Operation.interned(self.input.bytes, v + 1, close)
+                }
+                i = close + 1
+            case .timestamp, .group:
+                var value: String?
+                switch self.input.peek(v) {
+                case JSONByte.quote:
+                    let (close, escaped) = try self.input.scanString(quoteAt: v)
+                    if escaped {
+                        value = self.makeString(open: v, close: close, escaped: true)
+                    } else if field == .group {
+                        value = self.cachedGroup.string(self.input.bytes, v + 1, close)
+                    } else {
+                        value = self.cachedTimestamp.string(self.input.bytes, v + 1, close)
+                    }
+                    i = close + 1
+                case 0x6E:
+                    i = try self.input.skipLiteral("null", at: v)
+                default:
+                    throw self.input.malformed(field == .group ? "\"group\" must be a string" : "\"timestamp\" must be a string", at: v)
+                }
+                if field == .group { group = value } else { timestamp = value }
+            case .other:
+                let isObject = self.input.peek(v) == JSONByte.openBrace
+                i = try self.input.skipValue(at: v, depth: 4, overflow: &self.containerStack)
+                if isObject {
+                    if objectResource == nil {
+                        objectResource = (key.open, key.close, key.escaped, v, i)
+                    }
+                } else if otherResource == nil {
+                    otherResource = (key.open, key.close, key.escaped, v, i)
+                }
+            }
+            (more, i) = try self.input.afterMember(i)
+        }
+
+        guard let topic else {
+            throw self.input.malformedEntry("has no \"topic\"", entryAt: start)
+        }
+        guard let operation else {
+            throw self.input.malformedEntry("has no \"operation\"", entryAt: start)
+        }
+        guard let resource = objectResource ?? otherResource else {
+            throw self.input.malformedEntry("has no resource element", entryAt: start)
+        }
+        let resourceType =
+            resource.keyEscaped
+            ? self.makeString(open: resource.keyOpen, close: resource.keyClose, escaped: true)
+            : self.cachedResourceType.string(self.input.bytes, resource.keyOpen + 1, resource.keyClose)
+        guard
+            let body = self.document.getSlice(
+                at: self.document.readerIndex + resource.value,
+                length: resource.valueEnd - resource.value
+            )
+        else {
+            // Unreachable: the bounds come from the readable bytes themselves.
+            throw self.input.malformedEntry("has a resource outside the buffer", entryAt: start)
+        }
+        let event = MonitorEvent(
+            topic: consume topic,
+            operation: consume operation,
+            timestamp: consume timestamp,
+            group: consume group,
+            resourceType: resourceType,
+            body: body,
+            format: .json
+        )
+        events.append(consume event)
+        return i
+    }
+
+    /// Classifies a key token that contains escapes.
+    mutating func envelopeFieldOfEscapedKey(_ open: Int, _ close: Int) -> JSONCursor.EnvelopeField {
+        if self.key(open: open, close: close, escaped: true, equals: "topic") { return .topic }
+        if self.key(open: open, close: close, escaped: true, equals: "operation") { return .operation }
+        if self.key(open: open, close: close, escaped: true, equals: "timestamp") { return .timestamp }
+        if self.key(open: open, close: close, escaped: true, equals: "group") { return .group }
+        return .other
+    }
+
 }

@@ -26,11 +26,12 @@ struct PushSessionLifecycleTests {
                 try await server.wait { $0.handshakes[1] == 2 && $0.connectedMonitors.contains(1) }
                 try await server.publish(try SampleEvents.block(2, events: 10), to: 1)
                 try await server.publish(try SampleEvents.block(3), to: 1)
-                return try await batches
+                let received = try await batches
+                try await server.wait { $0.acknowledgements[1] == [1, 2, 3] }
+                return received
             }
             #expect(batches.map(\.blockID) == [1, 2, 3])
             #expect(batches[1].events.count == 10)
-            #expect(server.snapshot.acknowledgements[1] == [1, 2, 3])
         }
     }
 

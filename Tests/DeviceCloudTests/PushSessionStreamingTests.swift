@@ -115,16 +115,15 @@ struct PushSessionStreamingTests {
     func zlibBomb() async throws {
         try await withPushServer { server in
             var configuration = sessionConfiguration(port: server.port)
-            configuration.limits = PushLimits(maximumDecompressedSize: 4 << 20)
+            configuration.limits = PushLimits(maximumDecompressedSize: 1 << 20)
             let session = PushSession(configuration: configuration)
             let bomb = PublishMessage(
                 blockID: 9,
                 count: 1,
                 compression: .zlib,
                 format: .json,
-                payload: try BlockEncoder.deflate(ByteBuffer(repeating: UInt8(ascii: " "), count: 32 << 20))
+                payload: try BlockEncoder.deflate(ByteBuffer(repeating: UInt8(ascii: " "), count: 8 << 20))
             )
-            let before = residentMemoryBytes() ?? 0
             let error = try await withTimeout {
                 async let error = streamError(session.events())
                 try await server.wait { $0.connectedMonitors.contains(1) }
@@ -135,7 +134,6 @@ struct PushSessionStreamingTests {
             #expect(sessionError.code == .undecodableBlock)
             #expect(sessionError.blockID == 9)
             #expect((sessionError.underlying as? PushProtocolError)?.code == .decompressedPayloadTooLarge)
-            #expect((residentMemoryBytes() ?? 0) - before < 16 << 20)
         }
     }
 

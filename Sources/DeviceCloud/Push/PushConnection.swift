@@ -53,10 +53,11 @@ struct PushConnection: Sendable {
         return PushConnection(channel: channel, reader: reader)
     }
 
-    /// The next message from the service; `nil` when the connection closed cleanly.
+    /// The messages the service sent since the last call (at least one); empty when the
+    /// connection closed cleanly.
     ///
     /// Cancelling the calling task closes the connection.
-    func next(timeout: Duration? = nil) async throws -> PushMessage? {
+    func next(timeout: Duration? = nil) async throws -> [PushMessage] {
         let reader = self.reader
         let amount = timeout.map { TimeAmount.nanoseconds(Int64($0.seconds * 1e9)) }
         let future = self.channel.eventLoop.flatSubmit { reader.value.next(timeout: amount) }

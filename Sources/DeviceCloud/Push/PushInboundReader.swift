@@ -4,9 +4,10 @@ import NIOCore
 /// Hands decoded frames to one consumer on demand, reading the socket only while a request is open.
 ///
 /// The channel runs with auto-read off: a socket read is issued only when the consumer asks for
-/// the next message and none is buffered. At most the frames decoded from one read wait here, so
-/// a consumer that stops pulling stops the reads, TCP's window closes, and the server is pushed
-/// back. Must be used on its channel's event loop (see ``next(timeout:)``).
+/// more and nothing is buffered. The frames decoded from one read are handed over together, so a
+/// stream of small blocks costs one event-loop hop per read rather than per block, and at most one
+/// read's worth waits here: a consumer that stops pulling stops the reads, TCP's window closes, and
+/// the server is pushed back. Must be used on its channel's event loop (see ``next(timeout:)``).
 final class PushInboundReader: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = PushMessage
     typealias OutboundIn = PushMessage
@@ -15,8 +16,8 @@ final class PushInboundReader: ChannelDuplexHandler, RemovableChannelHandler {
     /// Raised to the waiting consumer when no message arrived within the requested time.
     struct Timeout: Error {}
 
-    private var buffered = CircularBuffer<PushMessage>(initialCapacity: 4)
-    private var pending: EventLoopPromise<PushMessage?>?
+    private var buffered: [PushMessage] = []
+    private var pending: EventLoopPromise<[PushMessage]>?
     private var pendingTimeout: Scheduled<Void>?
     /// `nil` while open; `.success` after a clean close; `.failure` after an error.
     private var terminal: Result<Void, any Error>?
@@ -35,15 +36,13 @@ final class PushInboundReader: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let message = self.unwrapInboundIn(data)
-        if let promise = self.takePending() {
-            promise.succeed(message)
-        } else {
-            self.buffered.append(message)
-        }
+        self.buffered.append(self.unwrapInboundIn(data))
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        if !self.buffered.isEmpty, let promise = self.takePending() {
+            promise.succeed(self.takeBuffered())
+        }
         // A read may end mid-frame; keep reading while the consumer is waiting.
         if self.isDraining || (self.pending != nil && self.terminal == nil) {
             context.read()
@@ -61,36 +60,30 @@ final class PushInboundReader: ChannelDuplexHandler, RemovableChannelHandler {
         context.close(mode: mode, promise: promise)
     }
 
-    private func startDraining(context: ChannelHandlerContext) {
-        guard !self.isDraining else { return }
-        self.isDraining = true
-        context.read()
-    }
-
     func channelInactive(context: ChannelHandlerContext) {
         self.finish(.success(()))
         context.fireChannelInactive()
     }
 
-    /// The next message; `nil` once the connection closed cleanly.
+    /// The messages decoded so far, at least one; empty once the connection closed cleanly.
     ///
     /// - Parameter timeout: fail with ``Timeout`` when nothing arrives in time.
-    func next(timeout: TimeAmount?) -> EventLoopFuture<PushMessage?> {
+    func next(timeout: TimeAmount?) -> EventLoopFuture<[PushMessage]> {
         guard let context = self.context else {
             preconditionFailure("next(timeout:) called on a reader that is not in a pipeline")
         }
         let eventLoop = context.eventLoop
         eventLoop.preconditionInEventLoop()
-        if let message = self.buffered.popFirst() {
-            return eventLoop.makeSucceededFuture(message)
+        if !self.buffered.isEmpty {
+            return eventLoop.makeSucceededFuture(self.takeBuffered())
         }
         switch self.terminal {
-        case .success: return eventLoop.makeSucceededFuture(nil)
+        case .success: return eventLoop.makeSucceededFuture([])
         case .failure(let error): return eventLoop.makeFailedFuture(error)
         case nil: break
         }
         precondition(self.pending == nil, "one request at a time")
-        let promise = eventLoop.makePromise(of: PushMessage?.self)
+        let promise = eventLoop.makePromise(of: [PushMessage].self)
         self.pending = promise
         if let timeout {
             let loopBoundSelf = NIOLoopBound(self, eventLoop: eventLoop)
@@ -102,7 +95,18 @@ final class PushInboundReader: ChannelDuplexHandler, RemovableChannelHandler {
         return promise.futureResult
     }
 
-    private func takePending() -> EventLoopPromise<PushMessage?>? {
+    private func startDraining(context: ChannelHandlerContext) {
+        guard !self.isDraining else { return }
+        self.isDraining = true
+        context.read()
+    }
+
+    private func takeBuffered() -> [PushMessage] {
+        defer { self.buffered.removeAll(keepingCapacity: true) }
+        return self.buffered
+    }
+
+    private func takePending() -> EventLoopPromise<[PushMessage]>? {
         self.pendingTimeout?.cancel()
         self.pendingTimeout = nil
         defer { self.pending = nil }
@@ -114,8 +118,12 @@ final class PushInboundReader: ChannelDuplexHandler, RemovableChannelHandler {
         self.terminal = result
         // Messages still buffered are handed out first; only an idle consumer learns of the end now.
         guard let promise = self.takePending() else { return }
+        if !self.buffered.isEmpty {
+            promise.succeed(self.takeBuffered())
+            return
+        }
         switch result {
-        case .success: promise.succeed(nil)
+        case .success: promise.succeed([])
         case .failure(let error): promise.fail(error)
         }
     }

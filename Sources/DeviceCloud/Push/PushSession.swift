@@ -29,6 +29,8 @@ public actor PushSession {
     private let lifetime = SessionLifetime()
     private let decoder: Result<BlockDecoder, PushProtocolError>
     private var connection: PushConnection?
+    /// Messages already read from ``connection`` and not yet handed out.
+    private var inbox: ArraySlice<PushMessage> = []
     private var hasConnected = false
     private let eventsCounter: Counter
     private let bytesCounter: Counter
@@ -106,17 +108,30 @@ public actor PushSession {
     private func nextBatch() async throws -> MonitorBatch? {
         while true {
             guard !self.isOver else { return self.shutDown() }
+            if let connection = self.connection, let message = self.inbox.popFirst() {
+                guard case .publishMessage(let publish) = message else {
+                    self.shutDown()
+                    throw PushSessionError(
+                        .protocolViolation,
+                        monitorID: self.configuration.monitorID,
+                        message: "unexpected \(message.messageType) while streaming"
+                    )
+                }
+                return try self.makeBatch(publish, from: connection)
+            }
+
             let connection: PushConnection
             if let current = self.connection {
                 connection = current
             } else {
                 guard let fresh = try await self.establish() else { return self.shutDown() }
                 connection = fresh
+                continue
             }
 
-            let message: PushMessage?
+            let messages: [PushMessage]
             do {
-                message = try await connection.next()
+                messages = try await connection.next()
             } catch {
                 guard !self.isOver else { return self.shutDown() }
                 if let protocolError = error as? PushProtocolError, protocolError.code != .truncatedStream {
@@ -131,20 +146,12 @@ public actor PushSession {
                 self.connectionLost(connection, reason: "\(error)")
                 continue
             }
-            guard let message else {
+            guard !messages.isEmpty else {
                 guard !self.isOver else { return self.shutDown() }
                 self.connectionLost(connection, reason: "closed by the service")
                 continue
             }
-            guard case .publishMessage(let publish) = message else {
-                self.shutDown()
-                throw PushSessionError(
-                    .protocolViolation,
-                    monitorID: self.configuration.monitorID,
-                    message: "unexpected \(message.messageType) while streaming"
-                )
-            }
-            return try self.makeBatch(publish, from: connection)
+            self.inbox = messages[...]
         }
     }
 
@@ -182,12 +189,14 @@ public actor PushSession {
         self.lifetime.terminate()
         self.connection?.close()
         self.connection = nil
+        self.inbox = []
         return nil
     }
 
     private func connectionLost(_ connection: PushConnection, reason: String) {
         connection.close()
         self.connection = nil
+        self.inbox = []
         self.logger.warning("push connection lost", metadata: ["reason": "\(reason)"])
     }
 
@@ -268,10 +277,11 @@ public actor PushSession {
             throw CancellationError()
         }
         do {
-            let response = try await self.handshake(on: connection)
+            let (response, early) = try await self.handshake(on: connection)
             switch response.status {
             case ConnectResponse.accepted:
                 self.connection = connection
+                self.inbox = early
                 self.logger.debug("push session established")
                 return connection
             case ConnectResponse.forbidden:
@@ -295,7 +305,8 @@ public actor PushSession {
         }
     }
 
-    private func handshake(on connection: PushConnection) async throws -> ConnectResponse {
+    /// Sends the ConnectRequest and reads the answer, with any blocks that arrived right behind it.
+    private func handshake(on connection: PushConnection) async throws -> (ConnectResponse, ArraySlice<PushMessage>) {
         let configuration = self.configuration
         let request = ConnectRequest(
             username: configuration.credentials.username,
@@ -304,9 +315,9 @@ public actor PushSession {
         )
         // Not awaited: under TLS the write completes only after the handshake, which needs the read below.
         connection.channel.writeAndFlush(PushMessage.connectRequest(request), promise: nil)
-        let reply: PushMessage?
+        var reply: ArraySlice<PushMessage>
         do {
-            reply = try await connection.next(timeout: configuration.handshakeTimeout)
+            reply = try await connection.next(timeout: configuration.handshakeTimeout)[...]
         } catch is PushInboundReader.Timeout {
             throw PushSessionError(
                 .handshakeTimeout,
@@ -322,15 +333,16 @@ public actor PushSession {
                 underlying: SendableErrorDescription(error)
             )
         }
-        guard case .connectResponse(let response) = reply else {
+        let first = reply.popFirst()
+        guard case .connectResponse(let response) = first else {
             throw PushSessionError(
                 .connectionFailed,
                 monitorID: configuration.monitorID,
-                message: reply.map { "expected a ConnectResponse, got \($0.messageType)" }
+                message: first.map { "expected a ConnectResponse, got \($0.messageType)" }
                     ?? "the service closed the connection during the handshake"
             )
         }
-        return response
+        return (response, reply)
     }
 }
 

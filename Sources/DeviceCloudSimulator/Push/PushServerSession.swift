@@ -21,6 +21,18 @@ public struct PushServerSession: Sendable, Hashable {
         self.observer.update { $0.bytesPublished[self.monitorID, default: 0] += size }
     }
 
+    /// Sends several blocks in one write, the way a service flushes a backlog.
+    public func publish(contentsOf messages: some Sequence<PublishMessage>) async throws {
+        var frames = ByteBuffer()
+        var size = 0
+        for message in messages {
+            try PushFrameEncoder.write(.publishMessage(message), into: &frames)
+            size += message.payload.readableBytes
+        }
+        try await self.outbound.write(frames)
+        self.observer.update { [size] in $0.bytesPublished[self.monitorID, default: 0] += size }
+    }
+
     /// Writes raw bytes, e.g. half a frame, to simulate a faulty service.
     public func writeRaw(_ bytes: ByteBuffer) async throws {
         try await self.outbound.write(bytes)
