@@ -123,6 +123,17 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "DeviceCloudSimulatorTests",
+            dependencies: [
+                "DeviceCloudProtocol",
+                "DeviceCloudSimulator",
+                "DeviceCloudTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSwift6
         ),

@@ -55,7 +55,6 @@ private enum JSONByte {
     static let plus: UInt8 = 0x2B  // +
     static let dot: UInt8 = 0x2E  // .
     static let zero: UInt8 = 0x30  // 0
-    static let nine: UInt8 = 0x39  // 9
 }
 
 /// Strict validation of UTF-8 sequences, shared by the JSON and XML scanners.
@@ -181,43 +180,16 @@ extension MonitorEvent.Operation {
 
 // MARK: - Parser
 
-/// The most recent String made from unescaped bytes of the document, reused when the next
-/// request is for the same bytes (no allocation, no UTF-8 validation).
-struct RecentString {
-    private var start = 0
-    private var count = -1
-    private var value = ""
+/// A string token of the document: `bytes[open] == '"'`, `bytes[close] == '"'`.
+struct StringToken {
+    var open: Int
+    var close: Int
+    var escaped: Bool
 
-    /// A String of `bytes[start..<end]` (unescaped, valid UTF-8).
-    @inline(__always)
-    mutating func string(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> String {
-        let count = end - start
-        if count == self.count && Self.equal(bytes, self.start, start, count) {
-            return self.value
-        }
-        self.value = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-        self.start = start
-        self.count = count
-        return self.value
-    }
+    /// No token (a field that is absent or `null`).
+    static let absent = StringToken(open: 0, close: -1, escaped: false)
 
-    /// Whether `count` bytes at `a` and at `b` are equal (both ranges are in bounds).
-    @inline(__always)
-    static func equal(_ bytes: UnsafeRawBufferPointer, _ a: Int, _ b: Int, _ count: Int) -> Bool {
-        var k = 0
-        while count - k >= 8 {
-            guard
-                bytes.loadUnaligned(fromByteOffset: a + k, as: UInt64.self)
-                    == bytes.loadUnaligned(fromByteOffset: b + k, as: UInt64.self)
-            else { return false }
-            k += 8
-        }
-        while k < count {
-            guard bytes[a + k] == bytes[b + k] else { return false }
-            k += 1
-        }
-        return true
-    }
+    var isPresent: Bool { self.close >= 0 }
 }
 
 /// Validation of JSON over raw bytes: the trivially copyable, stateless half of the parser, so
@@ -241,7 +213,6 @@ struct JSONCursor {
 
     /// What the hot paths report; turned into a message only when thrown.
     enum Problem: UInt8 {
-        case unterminatedString
         case controlCharacterInString
         case invalidUTF8InString
         case invalidEscape
@@ -261,7 +232,6 @@ struct JSONCursor {
 
         var text: String {
             switch self {
-            case .unterminatedString: "unterminated string"
             case .controlCharacterInString: "unescaped control character in string"
             case .invalidUTF8InString: "invalid UTF-8 in string"
             case .invalidEscape: "invalid escape sequence"
@@ -341,6 +311,24 @@ struct JSONCursor {
             i &+= 1
         }
         return 0
+    }
+
+    /// Whether `count` bytes at `a` and at `b` are equal (both ranges are in bounds).
+    @inline(__always)
+    func equal(_ a: Int, _ b: Int, _ count: Int) -> Bool {
+        var k = 0
+        while count &- k >= 8 {
+            guard
+                self.bytes.loadUnaligned(fromByteOffset: a &+ k, as: UInt64.self)
+                    == self.bytes.loadUnaligned(fromByteOffset: b &+ k, as: UInt64.self)
+            else { return false }
+            k &+= 8
+        }
+        while k < count {
+            guard self.bytes[a &+ k] == self.bytes[b &+ k] else { return false }
+            k &+= 1
+        }
+        return true
     }
 
     /// Scans the string token whose opening quote is at `open`. Returns the index of the
@@ -686,29 +674,23 @@ struct JSONCursor {
     /// Classifies an unescaped key token by its bytes.
     @inline(__always)
     func envelopeField(_ open: Int, _ close: Int) -> EnvelopeField {
-        let s = open + 1
-        switch close - s {
+        // Whole-word comparisons: the key's bytes lie between its quotes, inside the input.
+        let s = open &+ 1
+        switch close &- s {
         case 5:
-            if self.matches(s, "topic") { return .topic }
-            if self.matches(s, "group") { return .group }
+            let head = UInt32(littleEndian: self.bytes.loadUnaligned(fromByteOffset: s, as: UInt32.self))
+            let tail = self.bytes[s &+ 4]
+            if head == 0x6970_6F74 && tail == 0x63 { return .topic }  // "topi" "c"
+            if head == 0x756F_7267 && tail == 0x70 { return .group }  // "grou" "p"
         case 9:
-            if self.matches(s, "operation") { return .operation }
-            if self.matches(s, "timestamp") { return .timestamp }
+            let head = UInt64(littleEndian: self.bytes.loadUnaligned(fromByteOffset: s, as: UInt64.self))
+            let tail = self.bytes[s &+ 8]
+            if head == 0x6F69_7461_7265_706F && tail == 0x6E { return .operation }  // "operatio" "n"
+            if head == 0x6D61_7473_656D_6974 && tail == 0x70 { return .timestamp }  // "timestam" "p"
         default:
             break
         }
         return .other
-    }
-
-    /// Whether the bytes at `s` equal `literal` (the caller checked the length).
-    @inline(__always)
-    func matches(_ s: Int, _ literal: StaticString) -> Bool {
-        let count = literal.utf8CodeUnitCount
-        let literalBytes = UnsafeRawBufferPointer(start: literal.utf8Start, count: count)
-        for k in 0..<count where self.bytes[s + k] != literalBytes[k] {
-            return false
-        }
-        return true
     }
 }
 
@@ -723,11 +705,14 @@ struct JSONEnvelopeParser {
     var scratch: [UInt8] = []
     /// Kinds of the open containers beyond the 64th level while skipping a value (`true` = object).
     var containerStack: [Bool] = []
-    /// The last strings made for each envelope field: events of one block often repeat them.
-    var cachedTopic = RecentString()
-    var cachedTimestamp = RecentString()
-    var cachedGroup = RecentString()
-    var cachedResourceType = RecentString()
+    /// The tokens of the previous event's string fields (see ``parseMsgEntry(at:into:)``);
+    /// they describe `events.last` of the array being filled.
+    var previous = (
+        topic: StringToken.absent,
+        timestamp: StringToken.absent,
+        group: StringToken.absent,
+        resourceType: StringToken.absent
+    )
 
     init(bytes: UnsafeRawBufferPointer, document: ByteBuffer, limits: PushLimits) {
         self.input = JSONCursor(bytes)
@@ -769,8 +754,10 @@ struct JSONEnvelopeParser {
                 guard let (unit, next) = try? self.input.hex4(at: i) else { return }
                 i = next
                 var scalar = unit
-                if (0xD800...0xDBFF).contains(unit), i + 6 <= close, let (low, afterLow) = try? self.input.hex4(at: i + 2) {
-                    scalar = 0x10000 + ((unit - 0xD800) << 10) + (low &- 0xDC00)
+                if (0xD800...0xDBFF).contains(unit), i + 6 <= close, let (low, afterLow) = try? self.input.hex4(at: i + 2),
+                    (0xDC00...0xDFFF).contains(low)
+                {
+                    scalar = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
                     i = afterLow
                 }
                 if Unicode.Scalar(scalar) == nil {
@@ -929,14 +916,18 @@ struct JSONEnvelopeParser {
 
     /// Parses one Msg object at `start` (`bytes[start] == '{'`), appends its event and returns
     /// the index after the object.
+    ///
+    /// String fields are made once the entry is complete, from the recorded tokens; a field
+    /// whose bytes equal the same field of the previous event reuses that event's String (no
+    /// allocation: events of one block often share topic, timestamp, group and resource type).
     mutating func parseMsgEntry(at start: Int, into events: inout [MonitorEvent]) throws(PushProtocolError) -> Int {
-        var topic: String?
-        var operation: MonitorEvent.Operation?
-        var timestamp: String?
-        var group: String?
-        // Resource candidates: key token bounds and value bounds.
-        var objectResource: (keyOpen: Int, keyClose: Int, keyEscaped: Bool, value: Int, valueEnd: Int)?
-        var otherResource: (keyOpen: Int, keyClose: Int, keyEscaped: Bool, value: Int, valueEnd: Int)?
+        var topic = StringToken.absent
+        var operation = StringToken.absent
+        var timestamp = StringToken.absent
+        var group = StringToken.absent
+        // Resource candidates: key token and value bounds.
+        var objectResource: (key: StringToken, value: Int, valueEnd: Int)?
+        var otherResource: (key: StringToken, value: Int, valueEnd: Int)?
 
         var i = self.input.skipWhitespace(start + 1)
         var more = self.input.peek(i) != JSONByte.closeBrace
@@ -944,72 +935,52 @@ struct JSONEnvelopeParser {
         while more {
             let key = try self.input.readMemberKey(at: i)
             let v = key.value
-            let field = key.escaped ? self.envelopeFieldOfEscapedKey(key.open, key.close) : self.input.envelopeField(key.open, key.close)
+            let field =
+                key.escaped
+                ? self.envelopeFieldOfEscapedKey(key.open, key.close) : self.input.envelopeField(key.open, key.close)
             switch field {
-            case .topic:
-                guard self.input.peek(v) == JSONByte.quote else {
-                    throw self.input.malformed("\"topic\" must be a string", at: v)
-                }
-                let (close, escaped) = try self.input.scanString(quoteAt: v)
-                topic = escaped ? self.makeString(open: v, close: close, escaped: true) : self.cachedTopic.string(self.input.bytes, v + 1, close)
-                i = close + 1
-            case .operation:
-                guard self.input.peek(v) == JSONByte.quote else {
-                    throw self.input.malformed("\"operation\" must be a string", at: v)
-                }
-                let (close, escaped) = try self.input.scanString(quoteAt: v)
-                if escaped {
-                    operation = MonitorEvent.Operation(rawValue: self.makeString(open: v, close: close, escaped: true))
-                } else {
-                    operation = MonitorEvent.Operation.interned(self.input.bytes, v + 1, close)
-                }
-                i = close + 1
-            case .timestamp, .group:
-                var value: String?
+            case .topic, .operation, .timestamp, .group:
+                var token = StringToken.absent
                 switch self.input.peek(v) {
                 case JSONByte.quote:
                     let (close, escaped) = try self.input.scanString(quoteAt: v)
-                    if escaped {
-                        value = self.makeString(open: v, close: close, escaped: true)
-                    } else if field == .group {
-                        value = self.cachedGroup.string(self.input.bytes, v + 1, close)
-                    } else {
-                        value = self.cachedTimestamp.string(self.input.bytes, v + 1, close)
-                    }
+                    token = StringToken(open: v, close: close, escaped: escaped)
                     i = close + 1
-                case 0x6E:
+                case 0x6E where field == .timestamp || field == .group:  // null
                     i = try self.input.skipLiteral("null", at: v)
                 default:
-                    throw self.input.malformed(field == .group ? "\"group\" must be a string" : "\"timestamp\" must be a string", at: v)
+                    throw self.input.malformed("\"\(field)\" must be a string", at: v)
                 }
-                if field == .group { group = value } else { timestamp = value }
+                switch field {
+                case .topic: topic = token
+                case .operation: operation = token
+                case .timestamp: timestamp = token
+                default: group = token
+                }
             case .other:
                 let isObject = self.input.peek(v) == JSONByte.openBrace
                 i = try self.input.skipValue(at: v, depth: 4, overflow: &self.containerStack)
+                let keyToken = StringToken(open: key.open, close: key.close, escaped: key.escaped)
                 if isObject {
                     if objectResource == nil {
-                        objectResource = (key.open, key.close, key.escaped, v, i)
+                        objectResource = (keyToken, v, i)
                     }
                 } else if otherResource == nil {
-                    otherResource = (key.open, key.close, key.escaped, v, i)
+                    otherResource = (keyToken, v, i)
                 }
             }
             (more, i) = try self.input.afterMember(i)
         }
 
-        guard let topic else {
+        guard topic.isPresent else {
             throw self.input.malformedEntry("has no \"topic\"", entryAt: start)
         }
-        guard let operation else {
+        guard operation.isPresent else {
             throw self.input.malformedEntry("has no \"operation\"", entryAt: start)
         }
         guard let resource = objectResource ?? otherResource else {
             throw self.input.malformedEntry("has no resource element", entryAt: start)
         }
-        let resourceType =
-            resource.keyEscaped
-            ? self.makeString(open: resource.keyOpen, close: resource.keyClose, escaped: true)
-            : self.cachedResourceType.string(self.input.bytes, resource.keyOpen + 1, resource.keyClose)
         guard
             let body = self.document.getSlice(
                 at: self.document.readerIndex + resource.value,
@@ -1019,17 +990,46 @@ struct JSONEnvelopeParser {
             // Unreachable: the bounds come from the readable bytes themselves.
             throw self.input.malformedEntry("has a resource outside the buffer", entryAt: start)
         }
-        let event = MonitorEvent(
-            topic: consume topic,
-            operation: consume operation,
-            timestamp: consume timestamp,
-            group: consume group,
-            resourceType: resourceType,
-            body: body,
-            format: .json
+
+        let last = events.count - 1
+        let previous = self.previous
+        self.previous = (topic, timestamp, group, resource.key)
+        let operationValue =
+            operation.escaped
+            ? MonitorEvent.Operation(rawValue: self.makeString(operation))
+            : MonitorEvent.Operation.interned(self.input.bytes, operation.open + 1, operation.close)
+        events.append(
+            MonitorEvent(
+                topic: self.sameBytes(topic, previous.topic) ? events[last].topic : self.makeString(topic),
+                operation: operationValue,
+                timestamp: !timestamp.isPresent
+                    ? nil : self.sameBytes(timestamp, previous.timestamp) ? events[last].timestamp : self.makeString(timestamp),
+                group: !group.isPresent
+                    ? nil : self.sameBytes(group, previous.group) ? events[last].group : self.makeString(group),
+                resourceType: self.sameBytes(resource.key, previous.resourceType)
+                    ? events[last].resourceType : self.makeString(resource.key),
+                body: body,
+                format: .json
+            )
         )
-        events.append(consume event)
         return i
+    }
+
+    /// Whether `token` and `previous` (a token of the previous event, or absent) are both
+    /// present, unescaped and hold the same bytes.
+    @inline(__always)
+    func sameBytes(_ token: StringToken, _ previous: StringToken) -> Bool {
+        let count = token.close - token.open
+        guard previous.isPresent, !token.escaped, !previous.escaped, previous.close - previous.open == count else {
+            return false
+        }
+        return self.input.equal(token.open + 1, previous.open + 1, count - 1)
+    }
+
+    /// Makes the String of a present string token.
+    @inline(__always)
+    mutating func makeString(_ token: StringToken) -> String {
+        self.makeString(open: token.open, close: token.close, escaped: token.escaped)
     }
 
     /// Classifies a key token that contains escapes.

@@ -10,7 +10,7 @@ import NIOCore
 /// legal characters and UTF-8, nesting up to ``maximumDepth``, nothing but comments,
 /// processing instructions and whitespace around the root element. A `<!DOCTYPE …>` is
 /// rejected (no entity definitions, so no entity expansion). An XML declaration, if any,
-/// must come first and name UTF-8 or US-ASCII (or no encoding).
+/// must come first, declare version 1.0 and name UTF-8 or US-ASCII (or no encoding).
 ///
 /// Rules: the root element must be `Document`. Each `Msg` child is one event: `topic` and
 /// `operation` attributes are required, `timestamp` and `group` optional, others ignored;
@@ -341,7 +341,7 @@ struct XMLLexer {
         Self.isNameStart(b) || (b >= 0x30 && b <= 0x39) || b == 0x2D || b == 0x2E
     }
 
-    /// Reads a Name at ``i``.
+    /// Reads a Name at ``i`` (XML 1.0, fifth edition, name characters).
     mutating func parseName(_ what: @autoclosure () -> String) throws(PushProtocolError) -> Range<Int> {
         let start = self.i
         guard Self.isNameStart(self.peek(self.i)) else {
@@ -350,7 +350,12 @@ struct XMLLexer {
         while self.i < self.end {
             let b = self.bytes[self.i]
             if b >= 0x80 {
-                self.i = try self.skipNonASCII(at: self.i)
+                let next = try self.skipNonASCII(at: self.i)
+                let scalar = UTF8Validation.scalarValue(in: self.bytes, at: self.i, length: next - self.i)
+                guard Self.isNonASCIINameCharacter(scalar, first: self.i == start) else {
+                    throw self.malformed("character U+\(String(scalar, radix: 16, uppercase: true)) is not allowed in a name", at: self.i)
+                }
+                self.i = next
             } else if Self.isNameChar(b) {
                 self.i += 1
             } else {
@@ -358,6 +363,19 @@ struct XMLLexer {
             }
         }
         return start..<self.i
+    }
+
+    /// Whether a non-ASCII scalar may appear in a name (`first`: as its first character).
+    static func isNonASCIINameCharacter(_ scalar: UInt32, first: Bool) -> Bool {
+        switch scalar {
+        case 0xC0...0xD6, 0xD8...0xF6, 0xF8...0x2FF, 0x370...0x37D, 0x37F...0x1FFF, 0x200C...0x200D,
+            0x2070...0x218F, 0x2C00...0x2FEF, 0x3001...0xD7FF, 0xF900...0xFDCF, 0xFDF0...0xFFFD, 0x1_0000...0xE_FFFF:
+            return true
+        case 0xB7, 0x300...0x36F, 0x203F...0x2040:
+            return !first
+        default:
+            return false
+        }
     }
 
     /// Validates the reference at `k` (`bytes[k] == '&'`); returns the index after it and
@@ -508,10 +526,8 @@ struct XMLLexer {
         guard let version = try self.declarationPseudoAttribute("version") else {
             throw self.malformed("the XML declaration must start with a version", at: self.i)
         }
-        guard version.count >= 3, self.hasPrefix("1.", at: version.lowerBound),
-            self.bytes[(version.lowerBound + 2)..<version.upperBound].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
-        else {
-            throw self.malformed("unsupported XML version", at: version.lowerBound)
+        guard self.equals(version, "1.0") else {
+            throw self.malformed("unsupported XML version (only 1.0 is read)", at: version.lowerBound)
         }
         if let encoding = try self.declarationPseudoAttribute("encoding") {
             let name = String(decoding: UnsafeRawBufferPointer(rebasing: self.bytes[encoding]), as: UTF8.self)

@@ -69,8 +69,8 @@ struct XMLElementNode {
         self.attributes.first { $0.name == name }?.value
     }
 
-    /// Parses the single element in `body` (whitespace, comments and processing instructions
-    /// may surround it).
+    /// Parses the single element in `body`. A byte order mark, an XML declaration, comments,
+    /// processing instructions and whitespace may surround it.
     static func parse(_ body: ByteBuffer) throws(PushProtocolError) -> XMLElementNode {
         let result = body.withUnsafeReadableBytes { bytes -> Result<XMLElementNode, PushProtocolError> in
             var lexer = XMLLexer(bytes: bytes, context: "XML resource")
@@ -84,24 +84,10 @@ struct XMLElementNode {
     }
 
     private static func parse(_ lexer: inout XMLLexer) throws(PushProtocolError) -> XMLElementNode {
-        // Up to the root's start tag.
-        var rootName: Range<Int>
-        prolog: while true {
-            switch try lexer.nextContentToken() {
-            case .text(let range, _):
-                guard lexer.bytes[range].allSatisfy(XMLLexer.isWhitespace) else {
-                    throw lexer.malformed("text outside the element", at: range.lowerBound)
-                }
-            case .startTag(_, let name):
-                rootName = name
-                break prolog
-            case .cdata(let range):
-                throw lexer.malformed("CDATA outside the element", at: range.lowerBound)
-            case .endTag(let name):
-                throw lexer.malformed("unexpected end tag", at: name.lowerBound)
-            case .end:
-                throw lexer.malformed("expected an element", at: lexer.end)
-            }
+        try lexer.skipProlog()
+        guard case .startTag(_, let rootName) = try lexer.nextContentToken() else {
+            // `skipProlog` stops only at an element's `<`.
+            throw lexer.malformed("expected an element", at: lexer.i)
         }
         var stack: [(node: XMLElementNode, name: Range<Int>)] = []
         var current = (node: XMLElementNode(name: lexer.string(rootName)), name: rootName)

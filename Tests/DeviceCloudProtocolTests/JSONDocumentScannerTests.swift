@@ -261,21 +261,23 @@ struct JSONDocumentScannerTests {
     }
 
     @Test func randomByteMutationsAreRejectedOrStillValid() {
-        var generator = JSONDocumentGenerator(seed: 11)
-        var rng = ScannerTestRandom(seed: 99)
+        var generator = JSONDocumentGenerator(seed: 1111)
+        var rng = ScannerTestRandom(seed: 999)
         var accepted = 0
-        for _ in 0..<60 {
+        for _ in 0..<200 {
             let original = Array(generator.document().text.utf8)
             for _ in 0..<60 {
                 var bytes = original
                 let position = Int.random(in: 0..<bytes.count, using: &rng)
-                switch Int.random(in: 0..<4, using: &rng) {
+                let kind = Int.random(in: 0..<4, using: &rng)
+                switch kind {
                 case 0: bytes[position] ^= UInt8(1) << UInt8.random(in: 0..<8, using: &rng)
                 case 1: bytes[position] = UInt8.random(in: 0...255, using: &rng)
                 case 2: bytes.remove(at: position)
                 default: bytes.insert(Array(#"{}[]",:\ 0e-.tfnu"#.utf8).randomElement(using: &rng) ?? 0, at: position)
                 }
-                if expectRejectedOrValid(bytes) { accepted += 1 }
+                let mutation = "mutation \(kind) at byte \(position): \(original[position]) -> \(bytes.count == original.count ? bytes[position] : 0)"
+                if expectRejectedOrValid(bytes, context: mutation) { accepted += 1 }
             }
         }
         // Some mutations (inside string contents) keep the document valid.
@@ -350,17 +352,20 @@ struct JSONDocumentScannerTests {
         #expect(events == iterations * 100)
     }
 
-    /// A block like the service sends for a DataPoint monitor with batch size 100.
+    /// A block like the service sends for a DataPoint monitor with batch size 100 (about 39 KB):
+    /// every event from another stream and at another time, so no envelope string repeats
+    /// except the operation and group.
     static func dataPointBlock(events: Int) -> ByteBuffer {
         var text = #"{"Document":{"Msg":["#
         for index in 0..<events {
             if index > 0 { text += "," }
             let device = "00000000-00000000-00409DFF-FF45\(String(format: "%04d", index))"
-            text += #"{"timestamp":"2015-06-14T18:37:27.815Z","topic":"7603/DataPoint/\#(device)/temperature","#
+            let millis = String(format: "%03d", index % 1000)
+            text += #"{"timestamp":"2015-06-14T18:37:27.\#(millis)Z","topic":"7603/DataPoint/\#(device)/temp","#
             text += #""operation":"INSERTION","group":"*","DataPoint":{"cstId":7603,"data":\#(Double(index) * 0.4117),"#
-            text += #""description":"","id":"684572e0-12c4-11e5-8507-fa163ed4\#(String(format: "%04x", index))","quality":0,"#
-            text += #""serverTimestamp":1434307047694,"streamId":"\#(device)/temperature","streamUnits":"C","#
-            text += #""streamType":"DOUBLE","timestamp":1434307047\#(String(format: "%03d", index))}}"#
+            text += #""description":"","id":"684572e0-12c4-11e5-8507-fa163ed4\#(String(format: "%04x", index))","#
+            text += #""quality":0,"serverTimestamp":1434307047694,"streamId":"\#(device)/temp","streamUnits":"C","#
+            text += #""timestamp":1434307047\#(millis)}}"#
         }
         text += "]}}"
         return ByteBuffer(string: text)
@@ -378,16 +383,38 @@ private func loadScannerFixture(_ name: String) throws -> ByteBuffer {
 /// Scans `bytes`; a failure must be `.malformedDocument`, a success must be valid JSON.
 /// Returns whether the scanner accepted the input.
 @discardableResult
-private func expectRejectedOrValid(_ bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+private func expectRejectedOrValid(
+    _ bytes: [UInt8],
+    context: String = "",
+    sourceLocation: SourceLocation = #_sourceLocation
+) -> Bool {
     do {
         _ = try DocumentDecoder.events(in: ByteBuffer(bytes: bytes), format: .json)
-        let valid = (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil
-        #expect(valid, "accepted invalid JSON: \(String(decoding: bytes, as: UTF8.self))", sourceLocation: sourceLocation)
+        let valid = isValidJSON(bytes)
+        #expect(valid, "accepted invalid JSON (\(context)): \(String(decoding: bytes, as: UTF8.self))", sourceLocation: sourceLocation)
         return true
     } catch {
         #expect(error.code == .malformedDocument, "\(error)", sourceLocation: sourceLocation)
         return false
     }
+}
+
+/// Whether `bytes` is JSON by RFC 8259. `JSONSerialization` also rejects numbers outside
+/// `Double`'s range, which the grammar allows (and the scanner accepts; decoding such a body
+/// fails later): exponents of three or more digits are neutralised before asking it.
+private func isValidJSON(_ bytes: [UInt8]) -> Bool {
+    if (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil {
+        return true
+    }
+    let text = String(decoding: bytes, as: UTF8.self)
+    guard String(decoding: text.utf8, as: UTF8.self).utf8.elementsEqual(bytes) else { return false }
+    let neutralised = text.replacingOccurrences(
+        of: #"([0-9])[eE][+-]?[0-9]{3,}"#,
+        with: "$1e0",
+        options: .regularExpression
+    )
+    guard neutralised != text else { return false }
+    return (try? JSONSerialization.jsonObject(with: Data(neutralised.utf8), options: [.fragmentsAllowed])) != nil
 }
 
 /// Structural equality of two `JSONSerialization` results.

@@ -27,5 +27,6 @@ public enum MonitorAckOption: Sendable, Hashable, RawRepresentable, CustomString
         }
     }
 
+    /// The element's text, as ``rawValue``.
     public var description: String { self.rawValue }
 }

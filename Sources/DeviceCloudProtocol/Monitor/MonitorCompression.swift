@@ -1,9 +1,11 @@
 /// A monitor's `monCompression`: how its blocks are compressed.
 ///
 /// A value this library does not know is kept as ``unrecognized(_:)`` rather than dropped.
+/// The service's `none` is ``uncompressed``: a case named `none` would be confused with
+/// `Optional.none` wherever the value is optional (`record.compression == .none` would test for nil).
 public enum MonitorCompression: Sendable, Hashable, RawRepresentable, CustomStringConvertible {
     /// No compression (`none`), the service's default.
-    case none
+    case uncompressed
     /// zlib (`zlib`).
     case zlib
     /// `gzip`, which the service treats as a synonym of zlib (the payload is a zlib stream).
@@ -14,7 +16,7 @@ public enum MonitorCompression: Sendable, Hashable, RawRepresentable, CustomStri
     /// Reads the element's text; known values match case-insensitively.
     public init(rawValue: String) {
         switch rawValue.lowercased() {
-        case "none": self = .none
+        case "none": self = .uncompressed
         case "zlib": self = .zlib
         case "gzip": self = .gzip
         default: self = .unrecognized(rawValue)
@@ -24,7 +26,7 @@ public enum MonitorCompression: Sendable, Hashable, RawRepresentable, CustomStri
     /// The compression of a push payload.
     public init(_ compression: PayloadCompression) {
         switch compression {
-        case .none: self = .none
+        case .none: self = .uncompressed
         case .zlib: self = .zlib
         }
     }
@@ -32,7 +34,7 @@ public enum MonitorCompression: Sendable, Hashable, RawRepresentable, CustomStri
     /// The element's text.
     public var rawValue: String {
         switch self {
-        case .none: "none"
+        case .uncompressed: "none"
         case .zlib: "zlib"
         case .gzip: "gzip"
         case .unrecognized(let value): value
@@ -42,11 +44,12 @@ public enum MonitorCompression: Sendable, Hashable, RawRepresentable, CustomStri
     /// How blocks travel on the wire (`gzip` means zlib), or `nil` for an unrecognized value.
     public var payloadCompression: PayloadCompression? {
         switch self {
-        case .none: PayloadCompression.none
+        case .uncompressed: PayloadCompression.none
         case .zlib, .gzip: .zlib
         case .unrecognized: nil
         }
     }
 
+    /// The element's text, as ``rawValue``.
     public var description: String { self.rawValue }
 }

@@ -35,11 +35,12 @@ public indirect enum MonitorCondition: Sendable, Hashable, CustomStringConvertib
         return text
     }
 
+    /// The compiled condition, as ``compiled``.
     public var description: String { self.compiled }
 
     /// Quotes a value: single quotes around it, each quote inside doubled.
     public static func quoted(_ value: String) -> String {
-        "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
+        "'" + value.doublingSingleQuotes() + "'"
     }
 
     private func write(into text: inout String, insideAnd: Bool) {
@@ -63,17 +64,14 @@ public indirect enum MonitorCondition: Sendable, Hashable, CustomStringConvertib
 }
 
 extension String {
-    /// The string with every occurrence of `target` replaced (no Foundation needed).
-    func replacingOccurrences(of target: Character, with replacement: String) -> String {
-        var result = ""
-        result.reserveCapacity(self.utf8.count)
-        for character in self {
-            if character == target {
-                result += replacement
-            } else {
-                result.append(character)
-            }
+    /// The string with every `'` written twice. Works on Unicode scalars, not characters: a
+    /// quote followed by a combining mark is one `Character` but still a quote to the reader.
+    func doublingSingleQuotes() -> String {
+        var result = String.UnicodeScalarView()
+        for scalar in self.unicodeScalars {
+            result.append(scalar)
+            if scalar == "'" { result.append(scalar) }
         }
-        return result
+        return String(result)
     }
 }

@@ -27,7 +27,13 @@ public struct MonitorCreationResult: Sendable, Hashable {
     /// The document the service answers a create with.
     public func xmlDocument() -> ByteBuffer {
         ByteBuffer(
-            string: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<result>\n  <location>Monitor/\(self.monitorID)</location>\n</result>\n"
+            string: """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <result>
+                  <location>Monitor/\(self.monitorID)</location>
+                </result>
+
+                """
         )
     }
 }

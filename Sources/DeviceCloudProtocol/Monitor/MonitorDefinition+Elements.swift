@@ -79,7 +79,12 @@ extension MonitorDefinition {
             }
             leftovers[name] = text
         }
+        let textElements: Set<String> = [MonitorElement.description, MonitorElement.transportToken, MonitorElement.transportHeaders]
         for (name, text) in elements {
+            // A blank typed element reads as absent in answers (strict readers judge it below).
+            if !strict, !textElements.contains(name), text.trimmingBlanks().isEmpty {
+                continue
+            }
             switch name {
             case MonitorElement.topic:
                 let topics = MonitorTopics.split(text)

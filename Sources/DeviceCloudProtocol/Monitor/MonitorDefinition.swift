@@ -94,6 +94,7 @@ public struct MonitorDefinition: Sendable, Hashable, CustomReflectable {
         )
     }
 
+    /// Shows the transport token and header values as `<redacted>`.
     public var customMirror: Mirror {
         Mirror(
             self,

@@ -16,6 +16,7 @@ public struct MonitorFieldName: Sendable, Hashable, RawRepresentable, CustomStri
         self.rawValue = rawValue
     }
 
+    /// The element's text, as ``rawValue``.
     public var description: String { self.rawValue }
 
     static func isIdentifier(_ bytes: some Collection<UInt8>) -> Bool {

@@ -44,5 +44,6 @@ public enum MonitorFormat: Sendable, Hashable, RawRepresentable, CustomStringCon
         }
     }
 
+    /// The element's text, as ``rawValue``.
     public var description: String { self.rawValue }
 }

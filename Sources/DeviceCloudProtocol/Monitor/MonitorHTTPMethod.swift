@@ -27,5 +27,6 @@ public enum MonitorHTTPMethod: Sendable, Hashable, RawRepresentable, CustomStrin
         }
     }
 
+    /// The element's text, as ``rawValue``.
     public var description: String { self.rawValue }
 }

@@ -29,6 +29,7 @@ public struct MonitorProtocolError: Error, Sendable, Hashable, CustomStringConve
         /// parenthesis, a dangling `and`/`or`, or more nesting than allowed.
         public static let malformedCondition = Code(.malformedCondition)
 
+        /// The code's name.
         public var description: String { self.base.rawValue }
     }
 
@@ -43,5 +44,6 @@ public struct MonitorProtocolError: Error, Sendable, Hashable, CustomStringConve
         self.message = message
     }
 
+    /// The code and message; free of secrets.
     public var description: String { "MonitorProtocolError.\(self.code): \(self.message)" }
 }

@@ -58,9 +58,9 @@ public struct MonitorRecord: Sendable, Hashable, CustomReflectable {
         guard let idText = elements[MonitorElement.id], let id = UInt32(idText.trimmingBlanks()) else {
             throw MonitorProtocolError(.malformedDocument, "a monitor item has no valid \(MonitorElement.id)")
         }
-        var (definition, leftovers) = try MonitorDefinition.read(elements, strict: false)
-        var record = MonitorRecord(id: id, definition: definition)
-        definition = MonitorDefinition()
+        let read = try MonitorDefinition.read(elements, strict: false)
+        var leftovers = read.leftovers
+        var record = MonitorRecord(id: id, definition: read.definition)
         if let text = elements[MonitorElement.customerID] {
             if let value = MonitorElementText.integer(text) {
                 record.customerID = value
@@ -114,6 +114,7 @@ public struct MonitorRecord: Sendable, Hashable, CustomReflectable {
         return elements
     }
 
+    /// Shows the transport token and header values as `<redacted>`.
     public var customMirror: Mirror {
         Mirror(
             self,

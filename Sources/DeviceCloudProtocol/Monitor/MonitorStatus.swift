@@ -39,5 +39,6 @@ public enum MonitorStatus: Sendable, Hashable, RawRepresentable, CustomStringCon
         }
     }
 
+    /// The element's text, as ``rawValue``.
     public var description: String { self.rawValue }
 }

@@ -28,5 +28,6 @@ public enum MonitorTransportType: Sendable, Hashable, RawRepresentable, CustomSt
         }
     }
 
+    /// The element's text, as ``rawValue``.
     public var description: String { self.rawValue }
 }

@@ -19,8 +19,11 @@ enum MonitorXML {
     /// Like ``append(_:_:to:)``, replacing characters XML cannot carry with U+FFFD.
     /// Elements whose name is not a plain XML name are left out.
     static func appendReplacingInvalid(_ name: String, _ text: String, to document: inout String) {
+        func isNameCharacter(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "_-.".unicodeScalars.contains(scalar)
+        }
         guard let first = name.unicodeScalars.first, first.properties.isAlphabetic || first == "_",
-            name.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-.".unicodeScalars.contains($0) })
+            name.unicodeScalars.allSatisfy(isNameCharacter)
         else { return }
         var cleaned = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
@@ -31,9 +34,10 @@ enum MonitorXML {
 
     /// Parses `body` and checks the root element's name.
     static func root(_ body: ByteBuffer, named name: String) throws(MonitorProtocolError) -> XMLElementNode {
+        let document = try Self.withoutDeclaration(body)
         let root: XMLElementNode
         do {
-            root = try XMLElementNode.parse(Self.transcodingLatin1(body))
+            root = try XMLElementNode.parse(document)
         } catch {
             throw MonitorProtocolError(.malformedDocument, "the XML is not well formed: \(error.message)")
         }
@@ -52,19 +56,37 @@ enum MonitorXML {
         return texts
     }
 
-    /// The service declares some answers `ISO-8859-1`; the XML reader takes UTF-8 only. Such a
-    /// document is re-encoded as UTF-8 without its declaration; any other is returned as is.
-    static func transcodingLatin1(_ body: ByteBuffer) -> ByteBuffer {
+    /// The document without its XML declaration (the element reader takes none), re-encoded as
+    /// UTF-8 when the declaration names ISO-8859-1, as some of the service's answers do.
+    ///
+    /// - Throws: ``MonitorProtocolError/Code/malformedDocument`` for another encoding, or a
+    ///   declaration that does not end.
+    static func withoutDeclaration(_ body: ByteBuffer) throws(MonitorProtocolError) -> ByteBuffer {
         let bytes = body.readableBytesView
-        guard bytes.starts(with: "<?xml".utf8), let end = Self.firstIndex(of: "?>", in: bytes) else { return body }
-        let declaration = String(decoding: bytes[bytes.startIndex..<end], as: UTF8.self).lowercased()
-        guard declaration.contains("iso-8859-1") || declaration.contains("latin1") || declaration.contains("latin-1")
-        else { return body }
-        var scalars = String.UnicodeScalarView()
-        for byte in bytes[(end + 2)...] {
-            scalars.append(Unicode.Scalar(byte))
+        guard bytes.starts(with: "<?xml".utf8) else { return body }
+        guard let end = Self.firstIndex(of: "?>", in: bytes) else {
+            throw MonitorProtocolError(.malformedDocument, "the XML declaration does not end")
         }
-        return ByteBuffer(string: String(scalars))
+        let declaration = String(decoding: bytes[bytes.startIndex..<end], as: UTF8.self).lowercased()
+        let rest = bytes[(end + 2)...]
+        guard let encodingRange = declaration.range(of: "encoding") else {
+            return ByteBuffer(bytes: rest)
+        }
+        let encoding = declaration[encodingRange.upperBound...]
+            .drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }
+            .prefix { $0 != "\"" && $0 != "'" && $0 != " " }
+        switch encoding {
+        case "utf-8", "utf8", "us-ascii", "ascii":
+            return ByteBuffer(bytes: rest)
+        case "iso-8859-1", "latin1", "latin-1", "iso8859-1":
+            var scalars = String.UnicodeScalarView()
+            for byte in rest {
+                scalars.append(Unicode.Scalar(byte))
+            }
+            return ByteBuffer(string: String(scalars))
+        default:
+            throw MonitorProtocolError(.malformedDocument, "unsupported XML encoding \"\(encoding)\"")
+        }
     }
 
     private static func firstIndex(of marker: String, in bytes: ByteBufferView) -> Int? {

@@ -1,0 +1,112 @@
+public import DeviceCloudProtocol
+
+/// A monitor whose events the client receives over the push protocol (`monTransportType` tcp).
+///
+/// ```swift
+/// for try await batch in await monitor.events() {
+///     for event in batch.events { print(event.topic) }
+///     await batch.acknowledge()
+/// }
+/// ```
+public actor TCPMonitor: Monitor {
+    /// `monId`.
+    public nonisolated let id: UInt32
+    /// The monitor as last read from the service.
+    public private(set) var record: MonitorRecord
+
+    private let cloud: DeviceCloud
+
+    init(record: MonitorRecord, cloud: DeviceCloud) {
+        self.id = record.id
+        self.record = record
+        self.cloud = cloud
+    }
+
+    /// The acknowledgement mode push sessions use, from the record's `monAckOption`: explicit
+    /// for `explicit` (and, to stay at-least-once, for a value this library does not know),
+    /// off for `off` or when absent (the service's default).
+    public var acknowledgement: AcknowledgementMode {
+        switch self.record.acknowledgement {
+        case .explicit, .unrecognized: .explicit
+        case .off, nil: .off
+        }
+    }
+
+    /// A new push session for this monitor, configured from the cloud (host, port, transport,
+    /// reconnect policy) and the monitor's acknowledgement option. Each call makes a new one.
+    public func makePushSession() -> PushSession {
+        PushSession(
+            configuration: self.cloud.pushSessionConfiguration(monitorID: self.id, acknowledgement: self.acknowledgement),
+            eventLoopGroup: self.cloud.configuration.pushEventLoopGroup
+        )
+    }
+
+    /// The monitor's batches, pulled on demand, over a new push session.
+    ///
+    /// See ``PushSession/events()``: cancelling the consuming task or dropping the stream closes
+    /// the connection; bad credentials or a refused monitor end it with a ``PushSessionError``.
+    public func events() -> AsyncThrowingStream<MonitorBatch, any Error> {
+        self.makePushSession().events()
+    }
+
+    /// Opens a new push session, hands its stream to `body`, and closes everything when `body`
+    /// returns or throws. Connects first, so bad credentials or a refused monitor throw here.
+    nonisolated(nonsending) public func withEvents<Result>(
+        _ body: (AsyncThrowingStream<MonitorBatch, any Error>) async throws -> Result
+    ) async throws -> Result {
+        let session = await self.makePushSession()
+        return try await session.withEvents(body)
+    }
+
+    /// Reads the monitor again and returns the fresh record.
+    ///
+    /// - Throws: ``DeviceCloudError`` (``DeviceCloudError/Code/notFound`` once deleted).
+    @discardableResult
+    public func refresh() async throws -> MonitorRecord {
+        self.record = try await self.cloud.monitors.record(id: self.id)
+        return self.record
+    }
+
+    /// Changes the elements given (`nil` leaves one as it is), then reads the monitor again.
+    /// The service resets the monitor's state on any update.
+    ///
+    /// - Throws: ``DeviceCloudError``.
+    public func update(
+        topics: [String]? = nil,
+        batchSize: Int? = nil,
+        batchDuration: Duration? = nil,
+        compression: MonitorCompression? = nil,
+        format: MonitorFormat? = nil,
+        acknowledgement: MonitorAckOption? = nil,
+        autoReplay: Bool? = nil,
+        description: String? = nil
+    ) async throws {
+        try await self.update(
+            MonitorDefinition(
+                topics: topics,
+                transportType: .tcp,
+                format: format,
+                batchSize: batchSize,
+                batchDuration: batchDuration,
+                compression: compression,
+                acknowledgement: acknowledgement,
+                autoReplayOnConnect: autoReplay,
+                description: description
+            )
+        )
+    }
+
+    /// Replaces the elements set in `changes` (`PUT`; the service resets the monitor's state), then reads the monitor again.
+    ///
+    /// - Throws: ``DeviceCloudError``.
+    public func update(_ changes: MonitorDefinition) async throws {
+        self.record = try await self.cloud.monitors.update(id: self.id, with: changes)
+    }
+
+    /// Deletes the monitor from the account.
+    ///
+    /// - Throws: ``DeviceCloudError`` (``DeviceCloudError/Code/notFound`` when already gone).
+    public func delete() async throws {
+        try await self.cloud.monitors.delete(id: self.id)
+    }
+}

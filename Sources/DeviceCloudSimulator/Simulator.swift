@@ -1,0 +1,319 @@
+public import DeviceCloudProtocol
+import Hummingbird
+public import Logging
+public import NIOCore
+public import NIOPosix
+public import NIOSSL
+public import ServiceLifecycle
+import Synchronization
+
+/// A local stand-in for Remote Manager: the `/ws/Monitor` web service over HTTP and the push
+/// service (plain TCP, and TLS when configured), sharing one ``MonitorStore``.
+///
+/// ```swift
+/// let simulator = try await Simulator.bind(configuration: .init(username: "me", password: "secret"))
+/// try await withThrowingDiscardingTaskGroup { group in
+///     group.addTask { try await simulator.run() }
+///     try await simulator.waitUntilListening()
+///     // REST on http://127.0.0.1:\(simulator.httpPort)/ws/Monitor, push on simulator.pushPort
+/// }
+/// ```
+/// Monitors created over REST are the ones its push servers accept. Everything listens on
+/// 127.0.0.1 by default, on ports the system picks.
+public final class Simulator: Service, Sendable {
+    /// The account, addresses and behaviour of a simulator.
+    public struct Configuration: Sendable {
+        /// The account's user name, for REST and push.
+        public var username: String
+        /// The account's password. Never logged.
+        public var password: String
+        /// The account's customer id (`cstId`).
+        public var customerID: Int
+        /// The id of the first monitor created.
+        public var firstMonitorID: UInt32
+        /// The address to listen on; loopback by default.
+        public var host: String
+        /// The HTTP port; 0 picks a free one.
+        public var httpPort: Int
+        /// The plain push port; 0 picks a free one.
+        public var pushPort: Int
+        /// TLS settings for a second push server, or `nil` for none.
+        public var pushTLS: TLSConfiguration?
+        /// The TLS push port; 0 picks a free one.
+        public var tlsPushPort: Int
+        /// The largest page a list answers, whatever `size` asks for.
+        public var maximumPageSize: Int
+        /// Whether requests are answered with 429 from the start (see ``Simulator/throttling``).
+        public var throttling: SimulatorThrottling.Mode
+        /// Caps for frames received from push clients.
+        public var pushLimits: PushLimits
+
+        /// Creates a configuration.
+        public init(
+            username: String,
+            password: String,
+            customerID: Int = 7603,
+            firstMonitorID: UInt32 = 1,
+            host: String = "127.0.0.1",
+            httpPort: Int = 0,
+            pushPort: Int = 0,
+            pushTLS: TLSConfiguration? = nil,
+            tlsPushPort: Int = 0,
+            maximumPageSize: Int = 1000,
+            throttling: SimulatorThrottling.Mode = .off,
+            pushLimits: PushLimits = .default
+        ) {
+            self.username = username
+            self.password = password
+            self.customerID = customerID
+            self.firstMonitorID = firstMonitorID
+            self.host = host
+            self.httpPort = httpPort
+            self.pushPort = pushPort
+            self.pushTLS = pushTLS
+            self.tlsPushPort = tlsPushPort
+            self.maximumPageSize = maximumPageSize
+            self.throttling = throttling
+            self.pushLimits = pushLimits
+        }
+    }
+
+    /// The settings the simulator was bound with.
+    public let configuration: Configuration
+    /// The monitors, shared by REST and push.
+    public let store: MonitorStore
+    /// The opt-in 429 answers.
+    public let throttling: SimulatorThrottling
+    /// The plain-TCP push server.
+    public let pushServer: PushServer
+    /// The TLS push server, when configured.
+    public let tlsPushServer: PushServer?
+
+    private let listening = ListeningSignal()
+    private let requests = Atomic<Int>(0)
+    private let lifecycle = Mutex(SimulatorLifecycle.idle)
+    private let logger: Logger
+
+    private init(
+        configuration: Configuration,
+        store: MonitorStore,
+        pushServer: PushServer,
+        tlsPushServer: PushServer?,
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.throttling = SimulatorThrottling(configuration.throttling)
+        self.pushServer = pushServer
+        self.tlsPushServer = tlsPushServer
+        self.logger = logger
+    }
+
+    /// Creates the store and binds the push servers; the HTTP server starts with ``run()``.
+    public static func bind(
+        configuration: Configuration,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "devicecloud.simulator")
+    ) async throws -> Simulator {
+        let store = MonitorStore(
+            username: configuration.username,
+            password: configuration.password,
+            customerID: configuration.customerID,
+            firstMonitorID: configuration.firstMonitorID
+        )
+        let pushServer = try await PushServer.bind(
+            configuration: .init(host: configuration.host, port: configuration.pushPort, limits: configuration.pushLimits),
+            delegate: store,
+            eventLoopGroup: eventLoopGroup,
+            logger: logger
+        )
+        var tlsPushServer: PushServer?
+        if let tls = configuration.pushTLS {
+            do {
+                tlsPushServer = try await PushServer.bind(
+                    configuration: .init(
+                        host: configuration.host,
+                        port: configuration.tlsPushPort,
+                        tls: tls,
+                        limits: configuration.pushLimits
+                    ),
+                    delegate: store,
+                    eventLoopGroup: eventLoopGroup,
+                    logger: logger
+                )
+            } catch {
+                pushServer.shutDown()
+                throw error
+            }
+        }
+        return Simulator(
+            configuration: configuration,
+            store: store,
+            pushServer: pushServer,
+            tlsPushServer: tlsPushServer,
+            logger: logger
+        )
+    }
+
+    /// The plain push port.
+    public var pushPort: Int { self.pushServer.port }
+    /// The TLS push port, when configured.
+    public var tlsPushPort: Int? { self.tlsPushServer?.port }
+    /// How many HTTP requests the simulator has received (throttled and refused ones included).
+    public var requestCount: Int { self.requests.load(ordering: .relaxed) }
+
+    /// The HTTP port: 0 until the HTTP server listens (``waitUntilListening()`` awaits that).
+    public var httpPort: Int { self.listening.port ?? 0 }
+
+    /// Waits until the HTTP server listens and returns its port.
+    ///
+    /// - Throws: the error ``run()`` failed with, or `CancellationError`.
+    @discardableResult
+    public func waitUntilListening() async throws -> Int {
+        try await self.listening.wait()
+    }
+
+    /// Serves REST and push until ``shutDown()``, a graceful shutdown of the service group it
+    /// runs in, or cancellation of its task. Call it once.
+    public func run() async throws {
+        var httpLogger = self.logger
+        httpLogger.logLevel = max(self.logger.logLevel, .notice)
+        let router = Router()
+        router.add(middleware: RequestCountingMiddleware(count: { self.requests.add(1, ordering: .relaxed) }))
+        router.add(middleware: ThrottlingMiddleware(throttling: self.throttling))
+        router.add(middleware: BasicAuthenticationMiddleware(store: self.store))
+        MonitorRoutes(store: self.store, maximumPageSize: self.configuration.maximumPageSize).register(on: router)
+        let listening = self.listening
+        let app = Application(
+            router: router,
+            configuration: ApplicationConfiguration(
+                address: .hostname(self.configuration.host, port: self.configuration.httpPort),
+                serverName: "devicecloud-simulator"
+            ),
+            onServerRunning: { channel in listening.succeed(port: channel.localAddress?.port ?? 0) },
+            logger: httpLogger
+        )
+        let pushServers = [self.pushServer] + (self.tlsPushServer.map { [$0] } ?? [])
+        // Shut down in reverse order: HTTP first, then the push servers.
+        let services = pushServers.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+            + [ServiceGroupConfiguration.ServiceConfiguration(service: app)]
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: services, logger: httpLogger))
+        guard self.lifecycle.withLock({ state in
+            guard case .idle = state else { return false }
+            state = .running(group)
+            return true
+        }) else {
+            let error = SimulatorError.alreadyRun
+            listening.fail(error)
+            throw error
+        }
+        defer { self.lifecycle.withLock { $0 = .stopped } }
+        do {
+            try await withTaskCancellationHandler {
+                try await group.run()
+            } onCancel: {
+                for server in pushServers { server.shutDown() }
+            }
+        } catch {
+            listening.fail(error)
+            throw error
+        }
+        listening.fail(CancellationError())
+    }
+
+    /// Stops serving gracefully: the HTTP server finishes the requests in flight and closes its
+    /// connections, then the push servers close theirs; ``run()`` then returns. Before ``run()``
+    /// it closes the bound push servers and makes a later ``run()`` fail.
+    public func shutDown() async {
+        let group: ServiceGroup? = self.lifecycle.withLock { state in
+            switch state {
+            case .idle:
+                state = .stopped
+                return nil
+            case .running(let group):
+                return group
+            case .stopped:
+                return nil
+            }
+        }
+        if let group {
+            await group.triggerGracefulShutdown()
+        } else {
+            self.pushServer.shutDown()
+            self.tlsPushServer?.shutDown()
+            self.listening.fail(CancellationError())
+        }
+    }
+}
+
+/// Errors of the ``Simulator`` itself.
+public enum SimulatorError: Error, Sendable, Hashable {
+    /// ``Simulator/run()`` was called a second time, or after ``Simulator/shutDown()``.
+    case alreadyRun
+}
+
+/// Where a simulator is in its life.
+enum SimulatorLifecycle {
+    case idle
+    case running(ServiceGroup)
+    case stopped
+}
+
+/// Tells waiters the HTTP port once the server listens, or why it never will.
+final class ListeningSignal: Sendable {
+    private struct State {
+        var result: Result<Int, any Error>?
+        var waiters: [Int: CheckedContinuation<Int, any Error>] = [:]
+        var nextWaiterID = 0
+    }
+
+    private let state = Mutex(State())
+
+    var port: Int? {
+        self.state.withLock { state in
+            guard case .success(let port) = state.result else { return nil }
+            return port
+        }
+    }
+
+    func succeed(port: Int) {
+        self.finish(.success(port))
+    }
+
+    func fail(_ error: any Error) {
+        self.finish(.failure(error))
+    }
+
+    private func finish(_ result: Result<Int, any Error>) {
+        let waiters = self.state.withLock { state -> [CheckedContinuation<Int, any Error>] in
+            guard state.result == nil else { return [] }
+            state.result = result
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
+        }
+        for waiter in waiters {
+            waiter.resume(with: result)
+        }
+    }
+
+    func wait() async throws -> Int {
+        let id = self.state.withLock { state in
+            defer { state.nextWaiterID += 1 }
+            return state.nextWaiterID
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let immediate: Result<Int, any Error>? = self.state.withLock { state in
+                    if let result = state.result { return result }
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    state.waiters[id] = continuation
+                    return nil
+                }
+                if let immediate { continuation.resume(with: immediate) }
+            }
+        } onCancel: {
+            let waiter = self.state.withLock { $0.waiters.removeValue(forKey: id) }
+            waiter?.resume(throwing: CancellationError())
+        }
+    }
+}

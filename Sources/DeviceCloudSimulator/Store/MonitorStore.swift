@@ -1,0 +1,219 @@
+public import DeviceCloudProtocol
+public import Foundation
+
+/// The simulator's monitors: one store shared by the `/ws/Monitor` routes and the push server.
+///
+/// Records are kept complete (every element of the specification, status fields included) and
+/// ordered by id. The store is the ``PushServerDelegate`` of the simulator's push servers: a
+/// client may connect to a TCP monitor that exists here with the account's credentials, and
+/// connections move the monitor's status between `ACTIVE` and `INACTIVE`/`SUSPENDED`.
+///
+/// Tests may call it directly, e.g. to insert thousands of monitors at once.
+public actor MonitorStore {
+    /// The account's customer id (`cstId` of every monitor).
+    public nonisolated let customerID: Int
+
+    private nonisolated let username: String
+    private nonisolated let password: String
+
+    /// The monitors by id.
+    var records: [UInt32: MonitorRecord] = [:]
+    /// Monitor ids in ascending order (ids are handed out increasing, so appends keep the order).
+    var orderedIDs: [UInt32] = []
+    /// The id the next monitor gets.
+    var nextID: UInt32
+    /// The live push session of each connected monitor.
+    var sessions: [UInt32: PushServerSession] = [:]
+    /// The clock for status timestamps.
+    let now: @Sendable () -> Date
+
+    /// Creates an empty store for one account.
+    ///
+    /// - Parameters:
+    ///   - username: the account's user name, for REST and push.
+    ///   - password: the account's password. Never logged.
+    ///   - customerID: the `cstId` of the account's monitors.
+    ///   - firstMonitorID: the id of the first monitor created.
+    ///   - now: the clock for `monLastConnect` and other timestamps.
+    public init(
+        username: String,
+        password: String,
+        customerID: Int = 7603,
+        firstMonitorID: UInt32 = 1,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.username = username
+        self.password = password
+        self.customerID = customerID
+        self.nextID = firstMonitorID
+        self.now = now
+    }
+
+    /// Whether the credentials are the account's (compared in constant time).
+    public nonisolated func authenticate(username: String, password: String) -> Bool {
+        let nameMatches = constantTimeEquals(username, self.username)
+        let passwordMatches = constantTimeEquals(password, self.password)
+        return nameMatches && passwordMatches
+    }
+
+    /// Every monitor, by ascending id.
+    public var allRecords: [MonitorRecord] {
+        self.orderedIDs.compactMap { self.records[$0] }
+    }
+
+    /// The monitor with the id, if any.
+    public func record(id: UInt32) -> MonitorRecord? {
+        self.records[id]
+    }
+
+    /// The live push session of a monitor, if a client is connected.
+    public func session(for id: UInt32) -> PushServerSession? {
+        self.sessions[id]
+    }
+
+    /// Creates a monitor; the service's defaults fill the elements not given.
+    ///
+    /// - Throws: ``MonitorStoreError/Code/invalidDefinition``.
+    @discardableResult
+    public func create(_ definition: MonitorDefinition) throws(MonitorStoreError) -> MonitorRecord {
+        let definition = try Self.validated(Self.withDefaults(definition))
+        guard self.nextID < UInt32.max else {
+            throw MonitorStoreError(.invalidDefinition, "no monitor ids left")
+        }
+        let id = self.nextID
+        self.nextID += 1
+        let record = MonitorRecord(id: id, customerID: self.customerID, definition: definition, status: .inactive)
+        self.records[id] = record
+        self.orderedIDs.append(id)
+        return record
+    }
+
+    /// Creates many monitors at once (all or none).
+    ///
+    /// - Throws: ``MonitorStoreError/Code/invalidDefinition`` for the first invalid definition.
+    @discardableResult
+    public func create(contentsOf definitions: some Sequence<MonitorDefinition>) throws(MonitorStoreError) -> [MonitorRecord] {
+        var checked: [MonitorDefinition] = []
+        for definition in definitions {
+            checked.append(try Self.validated(Self.withDefaults(definition)))
+        }
+        var created: [MonitorRecord] = []
+        created.reserveCapacity(checked.count)
+        for definition in checked {
+            created.append(try self.create(definition))
+        }
+        return created
+    }
+
+    /// Replaces the elements set in `changes`; like the service, resets the monitor's state:
+    /// its status becomes `INACTIVE` and a connected push client is disconnected.
+    ///
+    /// - Throws: ``MonitorStoreError/Code/notFound`` or ``MonitorStoreError/Code/invalidDefinition``.
+    @discardableResult
+    public func update(id: UInt32, with changes: MonitorDefinition) throws(MonitorStoreError) -> MonitorRecord {
+        guard var record = self.records[id] else {
+            throw MonitorStoreError(.notFound, "monitor \(id) does not exist")
+        }
+        record.definition = try Self.validated(Self.withDefaults(record.definition.merging(changes)))
+        record.status = .inactive
+        self.records[id] = record
+        self.sessions.removeValue(forKey: id)?.close()
+        return record
+    }
+
+    /// Deletes a monitor and disconnects its push client, if any.
+    ///
+    /// - Throws: ``MonitorStoreError/Code/notFound``.
+    public func delete(id: UInt32) throws(MonitorStoreError) {
+        guard self.records.removeValue(forKey: id) != nil else {
+            throw MonitorStoreError(.notFound, "monitor \(id) does not exist")
+        }
+        if let index = self.orderedIDs.firstIndex(of: id) {
+            self.orderedIDs.remove(at: index)
+        }
+        self.sessions.removeValue(forKey: id)?.close()
+    }
+
+    /// One page of the monitors matching `condition`, by ascending id.
+    ///
+    /// - Throws: ``MonitorStoreError/Code/invalidCondition`` when the condition names an element
+    ///   monitors do not have.
+    public func page(matching condition: MonitorCondition?, start: Int, size: Int) throws(MonitorStoreError) -> MonitorListPage {
+        var matching = self.allRecords
+        if let condition {
+            let evaluator = try MonitorConditionEvaluator(condition)
+            matching = matching.filter(evaluator.matches)
+        }
+        return MonitorListPage(slicing: matching, start: start, size: size)
+    }
+
+    /// Sets the status fields of a monitor (for the parts of the simulator that deliver events).
+    public func setStatus(
+        _ status: MonitorStatus,
+        lastConnect: Date? = nil,
+        lastSent: Date? = nil,
+        of id: UInt32
+    ) {
+        guard var record = self.records[id] else { return }
+        record.status = status
+        if let lastConnect { record.lastConnect = lastConnect }
+        if let lastSent { record.lastSent = lastSent }
+        self.records[id] = record
+    }
+
+    /// The service's defaults for the elements a create leaves out.
+    static func withDefaults(_ definition: MonitorDefinition) -> MonitorDefinition {
+        let transport = definition.transportType ?? .tcp
+        var defaults = MonitorDefinition(
+            transportType: transport,
+            format: .xml,
+            batchSize: 100,
+            batchDuration: .seconds(10),
+            compression: .uncompressed,
+            autoReplayOnConnect: false
+        )
+        switch transport {
+        case .tcp:
+            defaults.acknowledgement = .off
+        case .http:
+            defaults.transportMethod = .put
+            defaults.connectTimeout = .zero
+            defaults.responseTimeout = .zero
+        case .unrecognized:
+            break
+        }
+        return defaults.merging(definition)
+    }
+
+    /// Checks a definition as the service would, so that every stored record can be written
+    /// back as XML and JSON.
+    static func validated(_ definition: MonitorDefinition) throws(MonitorStoreError) -> MonitorDefinition {
+        func invalid(_ message: String) -> MonitorStoreError { MonitorStoreError(.invalidDefinition, message) }
+        guard let topics = definition.topics, !topics.isEmpty else { throw invalid("monTopic is required") }
+        if case .unrecognized(let value) = definition.transportType {
+            throw invalid("monTransportType must be tcp or http, not \(value)")
+        }
+        if case .unrecognized(let value) = definition.format { throw invalid("monFormatType must be xml or json, not \(value)") }
+        if case .unrecognized(let value) = definition.compression {
+            throw invalid("monCompression must be zlib, gzip or none, not \(value)")
+        }
+        if case .unrecognized(let value) = definition.acknowledgement {
+            throw invalid("monAckOption must be explicit or off, not \(value)")
+        }
+        if case .unrecognized(let value) = definition.transportMethod {
+            throw invalid("monTransportMethod must be PUT or POST, not \(value)")
+        }
+        if let batchSize = definition.batchSize, batchSize < 1 { throw invalid("monBatchSize must be at least 1") }
+        if definition.transportType == .http {
+            guard let url = definition.transportURL.flatMap(URL.init(string:)),
+                let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil
+            else { throw invalid("an http monitor needs an http or https monTransportUrl") }
+        }
+        do {
+            _ = try definition.xmlDocument()
+        } catch {
+            throw invalid(error.message)
+        }
+        return definition
+    }
+}
