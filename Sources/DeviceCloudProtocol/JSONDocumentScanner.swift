@@ -584,6 +584,32 @@ struct JSONCursor {
         return (i, close, escaped, self.skipWhitespace(colon &+ 1))
     }
 
+    /// Recognises the envelope keys as the service writes them (`"topic":` and the like, no
+    /// escapes, no space before the colon) with whole-word comparisons; `nil` sends the caller
+    /// to the general path. Returns the field, the key's closing quote and the value's index.
+    @inline(__always)
+    func knownEnvelopeKey(at i: Int) -> (field: EnvelopeField, close: Int, value: Int)? {
+        guard self.end &- i >= 16 else { return nil }
+        let head = UInt64(littleEndian: self.bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+        switch head {
+        case 0x3A22_6369_706F_7422:  // "topic":
+            return (.topic, i &+ 6, self.skipWhitespace(i &+ 8))
+        case 0x3A22_7075_6F72_6722:  // "group":
+            return (.group, i &+ 6, self.skipWhitespace(i &+ 8))
+        case 0x6174_7365_6D69_7422, 0x6974_6172_6570_6F22:  // "timesta "operati
+            let tail = UInt32(littleEndian: self.bytes.loadUnaligned(fromByteOffset: i &+ 8, as: UInt32.self))
+            if head == 0x6174_7365_6D69_7422 && tail == 0x3A22_706D {  // mp":
+                return (.timestamp, i &+ 10, self.skipWhitespace(i &+ 12))
+            }
+            if head == 0x6974_6172_6570_6F22 && tail == 0x3A22_6E6F {  // on":
+                return (.operation, i &+ 10, self.skipWhitespace(i &+ 12))
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+
     /// After a member value: skips `,` (returning `true` and the next key's index) or the
     /// closing `}` (returning `false` and the index after it).
     @inline(__always)
@@ -754,7 +780,8 @@ struct JSONEnvelopeParser {
                 guard let (unit, next) = try? self.input.hex4(at: i) else { return }
                 i = next
                 var scalar = unit
-                if (0xD800...0xDBFF).contains(unit), i + 6 <= close, let (low, afterLow) = try? self.input.hex4(at: i + 2),
+                if (0xD800...0xDBFF).contains(unit), i + 6 <= close,
+                    let (low, afterLow) = try? self.input.hex4(at: i + 2),
                     (0xDC00...0xDFFF).contains(low)
                 {
                     scalar = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
@@ -789,7 +816,9 @@ struct JSONEnvelopeParser {
 
     mutating func parseDocument() throws(PushProtocolError) -> [MonitorEvent] {
         var i = 0
-        if self.input.end >= 3 && self.input.bytes[0] == 0xEF && self.input.bytes[1] == 0xBB && self.input.bytes[2] == 0xBF {
+        if self.input.end >= 3 && self.input.bytes[0] == 0xEF && self.input.bytes[1] == 0xBB
+            && self.input.bytes[2] == 0xBF
+        {
             i = 3  // UTF-8 byte order mark
         }
         i = self.input.skipWhitespace(i)
@@ -828,7 +857,8 @@ struct JSONEnvelopeParser {
     }
 
     /// Parses the value of `Document` at `i`; returns the index after it.
-    mutating func parseDocumentValue(at start: Int, into events: inout [MonitorEvent]) throws(PushProtocolError) -> Int {
+    mutating func parseDocumentValue(at start: Int, into events: inout [MonitorEvent]) throws(PushProtocolError) -> Int
+    {
         var i = start
         switch self.input.peek(i) {
         case JSONByte.openBrace:
@@ -839,7 +869,8 @@ struct JSONEnvelopeParser {
             // A string Document is a keep-alive only when it holds nothing but whitespace.
             let (close, escaped) = try self.input.scanString(quoteAt: i)
             guard !escaped, self.input.skipWhitespace(i + 1) == close else {
-                throw self.input.malformed("\"Document\" must be an object (a string is accepted only when empty)", at: i)
+                throw self.input.malformed(
+                    "\"Document\" must be an object (a string is accepted only when empty)", at: i)
             }
             return close + 1
         default:
@@ -933,11 +964,19 @@ struct JSONEnvelopeParser {
         var more = self.input.peek(i) != JSONByte.closeBrace
         if !more { i += 1 }
         while more {
-            let key = try self.input.readMemberKey(at: i)
+            let key: (open: Int, close: Int, escaped: Bool, value: Int)
+            let field: JSONCursor.EnvelopeField
+            if let known = self.input.knownEnvelopeKey(at: i) {
+                key = (i, known.close, false, known.value)
+                field = known.field
+            } else {
+                key = try self.input.readMemberKey(at: i)
+                field =
+                    key.escaped
+                    ? self.envelopeFieldOfEscapedKey(key.open, key.close)
+                    : self.input.envelopeField(key.open, key.close)
+            }
             let v = key.value
-            let field =
-                key.escaped
-                ? self.envelopeFieldOfEscapedKey(key.open, key.close) : self.input.envelopeField(key.open, key.close)
             switch field {
             case .topic, .operation, .timestamp, .group:
                 var token = StringToken.absent
@@ -1003,7 +1042,9 @@ struct JSONEnvelopeParser {
                 topic: self.sameBytes(topic, previous.topic) ? events[last].topic : self.makeString(topic),
                 operation: operationValue,
                 timestamp: !timestamp.isPresent
-                    ? nil : self.sameBytes(timestamp, previous.timestamp) ? events[last].timestamp : self.makeString(timestamp),
+                    ? nil
+                    : self.sameBytes(timestamp, previous.timestamp)
+                        ? events[last].timestamp : self.makeString(timestamp),
                 group: !group.isPresent
                     ? nil : self.sameBytes(group, previous.group) ? events[last].group : self.makeString(group),
                 resourceType: self.sameBytes(resource.key, previous.resourceType)

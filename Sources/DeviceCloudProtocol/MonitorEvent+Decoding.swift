@@ -31,7 +31,8 @@ extension MonitorEvent {
             } catch {
                 throw PushProtocolError(
                     .unsupportedResourceDecoding,
-                    "cannot decode \(T.self) from the JSON \(self.resourceType): \(ResourceDecodingErrorDescription.describe(error))"
+                    "cannot decode \(T.self) from the JSON \(self.resourceType): "
+                        + ResourceDecodingErrorDescription.describe(error)
                 )
             }
         case .xml:

@@ -23,6 +23,24 @@ public struct PushFrameEncoder: MessageToByteEncoder, Sendable {
         try Self.write(data, into: &out, acknowledgementForm: self.acknowledgementForm)
     }
 
+    /// Appends the 16 bytes that precede a PublishMessage's payload (frame header and block
+    /// prefix), so a server can send the payload itself without copying it into the frame.
+    ///
+    /// - Throws: ``PushProtocolError`` with code `malformedFrame` for a payload over 4 GiB.
+    public static func writePublishHeader(_ publish: PublishMessage, into buffer: inout ByteBuffer) throws {
+        let size = publish.payload.readableBytes
+        guard size <= Int(UInt32.max) - 10 else {
+            throw PushProtocolError(.malformedFrame, "payload of \(size) bytes does not fit a frame")
+        }
+        buffer.writeInteger(PushMessage.MessageType.publishMessage.rawValue)
+        buffer.writeInteger(UInt32(10 + size))
+        buffer.writeInteger(publish.blockID)
+        buffer.writeInteger(publish.count)
+        buffer.writeInteger(publish.compression.rawValue)
+        buffer.writeInteger(publish.format.rawValue)
+        buffer.writeInteger(UInt32(size))
+    }
+
     /// Appends one message's frame to `buffer`.
     ///
     /// - Throws: ``PushProtocolError`` with code `malformedFrame` when a field does not fit its
@@ -53,17 +71,8 @@ public struct PushFrameEncoder: MessageToByteEncoder, Sendable {
             buffer.writeInteger(response.status)
             buffer.writeInteger(response.version)
         case .publishMessage(let publish):
-            let size = publish.payload.readableBytes
-            guard size <= Int(UInt32.max) - 10 else {
-                buffer.moveWriterIndex(to: buffer.writerIndex - 2)
-                throw PushProtocolError(.malformedFrame, "payload of \(size) bytes does not fit a frame")
-            }
-            buffer.writeInteger(UInt32(10 + size))
-            buffer.writeInteger(publish.blockID)
-            buffer.writeInteger(publish.count)
-            buffer.writeInteger(publish.compression.rawValue)
-            buffer.writeInteger(publish.format.rawValue)
-            buffer.writeInteger(UInt32(size))
+            buffer.moveWriterIndex(to: buffer.writerIndex - 2)
+            try self.writePublishHeader(publish, into: &buffer)
             buffer.writeImmutableBuffer(publish.payload)
         case .publishMessageReceived(let received):
             if acknowledgementForm == .documented {

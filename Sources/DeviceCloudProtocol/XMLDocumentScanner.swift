@@ -1,8 +1,7 @@
 import NIOCore
 
-/// Splits an XML push document,
-/// `<Document><Msg topic="…" operation="…" timestamp="…" group="…"><Resource>…</Resource></Msg>…</Document>`,
-/// into ``MonitorEvent``s without building a tree.
+/// Splits an XML push document into ``MonitorEvent``s without building a tree:
+/// `<Document><Msg topic="…" operation="…" timestamp="…" group="…"><Resource>…</Resource></Msg>…</Document>`
 ///
 /// The scanner walks the readable bytes once and checks well-formedness (XML 1.0 with the
 /// predefined entities only): matching tags, quoted attributes without duplicates, valid
@@ -72,7 +71,8 @@ private struct XMLEnvelopeScanner {
                         guard events.count < self.limits.maximumEventsPerBatch else {
                             throw PushProtocolError(
                                 .tooManyEvents,
-                                "XML document: more than \(self.limits.maximumEventsPerBatch) events (limit reached at byte \(tagStart))"
+                                "XML document: more than \(self.limits.maximumEventsPerBatch) events "
+                                    + "(limit reached at byte \(tagStart))"
                             )
                         }
                         events.append(try self.parseMsg(tagStart: tagStart))
@@ -145,7 +145,8 @@ private struct XMLEnvelopeScanner {
             }
         }
         guard let topic else {
-            throw PushProtocolError(.malformedDocument, "XML document: the <Msg> at byte \(tagStart) has no topic attribute")
+            throw PushProtocolError(
+                .malformedDocument, "XML document: the <Msg> at byte \(tagStart) has no topic attribute")
         }
         guard let operation else {
             throw PushProtocolError(
@@ -154,7 +155,8 @@ private struct XMLEnvelopeScanner {
             )
         }
         guard let resource else {
-            throw PushProtocolError(.malformedDocument, "XML document: the <Msg> at byte \(tagStart) has no resource element")
+            throw PushProtocolError(
+                .malformedDocument, "XML document: the <Msg> at byte \(tagStart) has no resource element")
         }
         guard
             let body = self.document.getSlice(
@@ -163,7 +165,8 @@ private struct XMLEnvelopeScanner {
             )
         else {
             // Unreachable: the bounds come from the readable bytes themselves.
-            throw PushProtocolError(.malformedDocument, "XML document: resource at byte \(resource.start) is out of bounds")
+            throw PushProtocolError(
+                .malformedDocument, "XML document: resource at byte \(resource.start) is out of bounds")
         }
         return MonitorEvent(
             topic: topic,
@@ -221,7 +224,10 @@ struct XMLLexer {
     var tagSelfClosing = false
     var scratch: [UInt8] = []
     var openNames: [Range<Int>] = []
+    /// The attribute names of the current start tag, for the duplicate check.
     var attributeNames: [Range<Int>] = []
+    /// Beyond a few attributes, the names by hash, so the check stays linear in the tag's size.
+    var attributeNamesByHash: [Int: [Range<Int>]] = [:]
 
     init(bytes: UnsafeRawBufferPointer, context: String) {
         self.bytes = bytes
@@ -353,7 +359,9 @@ struct XMLLexer {
                 let next = try self.skipNonASCII(at: self.i)
                 let scalar = UTF8Validation.scalarValue(in: self.bytes, at: self.i, length: next - self.i)
                 guard Self.isNonASCIINameCharacter(scalar, first: self.i == start) else {
-                    throw self.malformed("character U+\(String(scalar, radix: 16, uppercase: true)) is not allowed in a name", at: self.i)
+                    throw self.malformed(
+                        "character U+\(String(scalar, radix: 16, uppercase: true)) is not allowed in a name", at: self.i
+                    )
                 }
                 self.i = next
             } else if Self.isNameChar(b) {
@@ -574,8 +582,9 @@ struct XMLLexer {
         while k < self.end && self.bytes[k] != quote {
             let b = self.bytes[k]
             // Version numbers, encoding names and yes/no use only these characters.
-            guard (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2E || b == 0x5F
-                || b == 0x2D
+            guard
+                (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2E || b == 0x5F
+                    || b == 0x2D
             else {
                 throw self.malformed("invalid character in the XML declaration", at: k)
             }
@@ -641,6 +650,9 @@ struct XMLLexer {
                 self.i += 1
                 let name = try self.parseName("an element name")
                 self.attributeNames.removeAll(keepingCapacity: true)
+                if !self.attributeNamesByHash.isEmpty {
+                    self.attributeNamesByHash.removeAll(keepingCapacity: true)
+                }
                 self.tagSelfClosing = false
                 return .startTag(tagStart: tagStart, name: name)
             }
@@ -699,10 +711,7 @@ struct XMLLexer {
             throw self.malformed("expected whitespace, '>' or '/>' in a start tag", at: self.i)
         }
         let name = try self.parseName("an attribute name, '>' or '/>'")
-        for previous in self.attributeNames where self.equals(previous, name) {
-            throw self.malformed("duplicate attribute \(self.string(name))", at: name.lowerBound)
-        }
-        self.attributeNames.append(name)
+        try self.recordAttributeName(name)
         self.skipWhitespace()
         guard self.peek(self.i) == 0x3D else {  // =
             throw self.malformed("expected '=' after an attribute name", at: self.i)
@@ -739,6 +748,35 @@ struct XMLLexer {
         }
         self.i = k + 1
         return Attribute(name: name, value: valueStart..<k, needsDecoding: needsDecoding)
+    }
+
+    /// Remembers an attribute name of the current start tag; rejects a repeated one.
+    mutating func recordAttributeName(_ name: Range<Int>) throws(PushProtocolError) {
+        let linearLimit = 16
+        if self.attributeNames.count < linearLimit {
+            for previous in self.attributeNames where self.equals(previous, name) {
+                throw self.malformed("duplicate attribute \(self.string(name))", at: name.lowerBound)
+            }
+            self.attributeNames.append(name)
+            return
+        }
+        if self.attributeNamesByHash.isEmpty {
+            for previous in self.attributeNames {
+                self.attributeNamesByHash[self.hash(previous), default: []].append(previous)
+            }
+        }
+        let key = self.hash(name)
+        for previous in self.attributeNamesByHash[key, default: []] where self.equals(previous, name) {
+            throw self.malformed("duplicate attribute \(self.string(name))", at: name.lowerBound)
+        }
+        self.attributeNamesByHash[key, default: []].append(name)
+    }
+
+    /// A hash of the bytes in `range`.
+    func hash(_ range: Range<Int>) -> Int {
+        var hasher = Hasher()
+        hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: self.bytes[range]))
+        return hasher.finalize()
     }
 
     /// The decoded value of an attribute: references replaced, tab, line feed and carriage

@@ -35,7 +35,8 @@ struct XMLResourceDecoder {
         } catch {
             throw PushProtocolError(
                 .unsupportedResourceDecoding,
-                "cannot decode \(T.self) from the XML <\(root.name)>: \(ResourceDecodingErrorDescription.describe(error))"
+                "cannot decode \(T.self) from the XML <\(root.name)>: "
+                    + ResourceDecodingErrorDescription.describe(error)
             )
         }
     }
@@ -53,6 +54,9 @@ struct XMLElementNode {
     var children: [XMLElementNode] = []
     /// The element's own character data and CDATA, concatenated and decoded.
     var text: String = ""
+    /// For elements with many children or attributes: the index of the first child and the
+    /// first attribute of each name, so keyed lookups stay fast (see ``buildIndex()``).
+    var index: (children: [String: Int], attributes: [String: Int])?
 
     /// No text, no children, no attributes.
     var isEmpty: Bool {
@@ -61,12 +65,33 @@ struct XMLElementNode {
 
     /// The first child element named `name`.
     func child(named name: String) -> XMLElementNode? {
-        self.children.first { $0.name == name }
+        if let index = self.index {
+            return index.children[name].map { self.children[$0] }
+        }
+        return self.children.first { $0.name == name }
     }
 
     /// The value of the attribute named `name`.
     func attribute(named name: String) -> String? {
-        self.attributes.first { $0.name == name }?.value
+        if let index = self.index {
+            return index.attributes[name].map { self.attributes[$0].value }
+        }
+        return self.attributes.first { $0.name == name }?.value
+    }
+
+    /// Indexes children and attributes by name once the element is complete, when there are
+    /// enough of them for linear lookups to matter (decoding a dictionary asks once per key).
+    mutating func buildIndex() {
+        guard self.children.count + self.attributes.count > 16 else { return }
+        var children: [String: Int] = [:]
+        for (position, child) in self.children.enumerated() where children[child.name] == nil {
+            children[child.name] = position
+        }
+        var attributes: [String: Int] = [:]
+        for (position, attribute) in self.attributes.enumerated() where attributes[attribute.name] == nil {
+            attributes[attribute.name] = position
+        }
+        self.index = (children, attributes)
     }
 
     /// Parses the single element in `body`. A byte order mark, an XML declaration, comments,
@@ -92,7 +117,9 @@ struct XMLElementNode {
         var stack: [(node: XMLElementNode, name: Range<Int>)] = []
         var current = (node: XMLElementNode(name: lexer.string(rootName)), name: rootName)
         try Self.readAttributes(into: &current.node, &lexer)
-        if !lexer.tagSelfClosing {
+        if lexer.tagSelfClosing {
+            current.node.buildIndex()
+        } else {
             content: while true {
                 switch try lexer.nextContentToken() {
                 case .text(let range, _):
@@ -103,6 +130,7 @@ struct XMLElementNode {
                     var child = XMLElementNode(name: lexer.string(name))
                     try Self.readAttributes(into: &child, &lexer)
                     if lexer.tagSelfClosing {
+                        child.buildIndex()
                         current.node.children.append(child)
                     } else {
                         guard stack.count + 2 <= XMLDocumentScanner.maximumDepth else {
@@ -116,6 +144,7 @@ struct XMLElementNode {
                     }
                 case .endTag(let name):
                     try lexer.checkEndTag(name, matches: current.name)
+                    current.node.buildIndex()
                     guard var parent = stack.popLast() else { break content }
                     parent.node.children.append(current.node)
                     current = parent
@@ -128,7 +157,9 @@ struct XMLElementNode {
         return current.node
     }
 
-    private static func readAttributes(into node: inout XMLElementNode, _ lexer: inout XMLLexer) throws(PushProtocolError) {
+    private static func readAttributes(
+        into node: inout XMLElementNode, _ lexer: inout XMLLexer
+    ) throws(PushProtocolError) {
         while let attribute = try lexer.nextAttribute() {
             node.attributes.append((lexer.string(attribute.name), lexer.attributeValue(attribute)))
         }
@@ -180,7 +211,9 @@ extension Double: XMLTextScalar {
         let trimmed = xmlText.trimmingXMLWhitespace()
         // Decimal notation only: rejects "nan", "inf", hexadecimal floats.
         guard !trimmed.isEmpty,
-            trimmed.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2D || $0 == 0x2B || $0 | 0x20 == 0x65 }),
+            trimmed.utf8.allSatisfy({
+                ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2D || $0 == 0x2B || $0 | 0x20 == 0x65
+            }),
             let value = Double(trimmed), value.isFinite
         else { return nil }
         self = value
@@ -240,7 +273,8 @@ private struct XMLElementDecoder: Decoder {
                 throw DecodingError.dataCorrupted(
                     .init(
                         codingPath: self.codingPath,
-                        debugDescription: "expected an ISO-8601 timestamp or epoch milliseconds, found \"\(self.node.text)\""
+                        debugDescription:
+                            "expected an ISO-8601 timestamp or epoch milliseconds, found \"\(self.node.text)\""
                     )
                 )
             }
@@ -253,13 +287,15 @@ private struct XMLElementDecoder: Decoder {
                     options: .ignoreUnknownCharacters
                 )
             else {
-                throw DecodingError.dataCorrupted(.init(codingPath: self.codingPath, debugDescription: "invalid Base64 text"))
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: self.codingPath, debugDescription: "invalid Base64 text"))
             }
             return try Self.cast(data, to: T.self, codingPath: self.codingPath)
         }
         if T.self == Decimal.self {
             guard let decimal = Decimal(string: String(self.node.text.trimmingXMLWhitespace()), locale: nil) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: self.codingPath, debugDescription: "invalid decimal number"))
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: self.codingPath, debugDescription: "invalid decimal number"))
             }
             return try Self.cast(decimal, to: T.self, codingPath: self.codingPath)
         }
@@ -268,14 +304,17 @@ private struct XMLElementDecoder: Decoder {
 
     static func cast<T>(_ value: Any, to type: T.Type, codingPath: [any CodingKey]) throws -> T {
         guard let typed = value as? T else {
-            throw DecodingError.typeMismatch(T.self, .init(codingPath: codingPath, debugDescription: "internal type mismatch"))
+            throw DecodingError.typeMismatch(
+                T.self, .init(codingPath: codingPath, debugDescription: "internal type mismatch"))
         }
         return typed
     }
 }
 
 /// Reads a scalar of type `T` from an element's text.
-private func scalar<T: XMLTextScalar>(_ type: T.Type, from node: XMLElementNode, codingPath: [any CodingKey]) throws -> T {
+private func scalar<T: XMLTextScalar>(
+    _ type: T.Type, from node: XMLElementNode, codingPath: [any CodingKey]
+) throws -> T {
     guard let value = T(xmlText: node.text) else {
         throw DecodingError.typeMismatch(
             T.self,
@@ -315,7 +354,9 @@ private struct XMLKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol
         guard let element = self.element(key) else {
             throw DecodingError.keyNotFound(
                 key,
-                .init(codingPath: self.codingPath, debugDescription: "no element or attribute named \"\(key.stringValue)\"")
+                .init(
+                    codingPath: self.codingPath,
+                    debugDescription: "no element or attribute named \"\(key.stringValue)\"")
             )
         }
         return element
@@ -360,7 +401,8 @@ private struct XMLKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol
         keyedBy type: NestedKey.Type,
         forKey key: Key
     ) throws -> KeyedDecodingContainer<NestedKey> {
-        KeyedDecodingContainer(XMLKeyedContainer<NestedKey>(node: try self.require(key), codingPath: self.codingPath + [key]))
+        KeyedDecodingContainer(
+            XMLKeyedContainer<NestedKey>(node: try self.require(key), codingPath: self.codingPath + [key]))
     }
 
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
@@ -437,7 +479,9 @@ private struct XMLUnkeyedContainer: UnkeyedDecodingContainer {
         return try XMLElementDecoder(node: element, codingPath: path).decodeValue(T.self)
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type
+    ) throws -> KeyedDecodingContainer<NestedKey> {
         let (element, path) = try self.next()
         return KeyedDecodingContainer(XMLKeyedContainer<NestedKey>(node: element, codingPath: path))
     }

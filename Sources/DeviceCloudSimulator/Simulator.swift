@@ -7,8 +7,9 @@ public import NIOSSL
 public import ServiceLifecycle
 import Synchronization
 
-/// A local stand-in for Remote Manager: the `/ws/Monitor` web service over HTTP and the push
-/// service (plain TCP, and TLS when configured), sharing one ``MonitorStore``.
+/// A local stand-in for Remote Manager: the `/ws/Monitor` web service and DataPoint ingestion
+/// over HTTP, the push service (plain TCP, and TLS when configured), and delivery to HTTP
+/// monitors, sharing one ``MonitorStore``.
 ///
 /// ```swift
 /// let simulator = try await Simulator.bind(configuration: .init(username: "me", password: "secret"))
@@ -18,8 +19,11 @@ import Synchronization
 ///     // REST on http://127.0.0.1:\(simulator.httpPort)/ws/Monitor, push on simulator.pushPort
 /// }
 /// ```
-/// Monitors created over REST are the ones its push servers accept. Everything listens on
-/// 127.0.0.1 by default, on ports the system picks.
+/// Monitors created over REST are the ones its push servers accept. DataPoints written with
+/// `POST /ws/DataPoint` (or events raised with ``MonitorStore/raise(_:)``) reach every monitor
+/// whose topics match, batched, encoded and compressed per monitor; TCP monitors get them on
+/// their push connection, HTTP monitors at their URL (see ``HTTPDeliveryPolicy``). Everything
+/// listens on 127.0.0.1 by default, on ports the system picks.
 public final class Simulator: Service, Sendable {
     /// The account, addresses and behaviour of a simulator.
     public struct Configuration: Sendable {
@@ -47,6 +51,12 @@ public final class Simulator: Service, Sendable {
         public var throttling: SimulatorThrottling.Mode
         /// Caps for frames received from push clients.
         public var pushLimits: PushLimits
+        /// Bounds on the blocks each monitor keeps for delivery and replay.
+        public var deliveryLimits: MonitorDeliveryLimits
+        /// Retries and the failure window (24 h by default) of deliveries to HTTP monitors.
+        public var httpDelivery: HTTPDeliveryPolicy
+        /// The largest DataPoint write body accepted.
+        public var maximumIngestBodySize: Int
 
         /// Creates a configuration.
         public init(
@@ -61,7 +71,10 @@ public final class Simulator: Service, Sendable {
             tlsPushPort: Int = 0,
             maximumPageSize: Int = 1000,
             throttling: SimulatorThrottling.Mode = .off,
-            pushLimits: PushLimits = .default
+            pushLimits: PushLimits = .default,
+            deliveryLimits: MonitorDeliveryLimits = .default,
+            httpDelivery: HTTPDeliveryPolicy = .default,
+            maximumIngestBodySize: Int = 4 * 1024 * 1024
         ) {
             self.username = username
             self.password = password
@@ -75,6 +88,9 @@ public final class Simulator: Service, Sendable {
             self.maximumPageSize = maximumPageSize
             self.throttling = throttling
             self.pushLimits = pushLimits
+            self.deliveryLimits = deliveryLimits
+            self.httpDelivery = httpDelivery
+            self.maximumIngestBodySize = maximumIngestBodySize
         }
     }
 
@@ -92,6 +108,7 @@ public final class Simulator: Service, Sendable {
     private let listening = ListeningSignal()
     private let requests = Atomic<Int>(0)
     private let lifecycle = Mutex(SimulatorLifecycle.idle)
+    private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
 
     private init(
@@ -99,6 +116,7 @@ public final class Simulator: Service, Sendable {
         store: MonitorStore,
         pushServer: PushServer,
         tlsPushServer: PushServer?,
+        eventLoopGroup: any EventLoopGroup,
         logger: Logger
     ) {
         self.configuration = configuration
@@ -106,6 +124,7 @@ public final class Simulator: Service, Sendable {
         self.throttling = SimulatorThrottling(configuration.throttling)
         self.pushServer = pushServer
         self.tlsPushServer = tlsPushServer
+        self.eventLoopGroup = eventLoopGroup
         self.logger = logger
     }
 
@@ -119,7 +138,8 @@ public final class Simulator: Service, Sendable {
             username: configuration.username,
             password: configuration.password,
             customerID: configuration.customerID,
-            firstMonitorID: configuration.firstMonitorID
+            firstMonitorID: configuration.firstMonitorID,
+            deliveryLimits: configuration.deliveryLimits
         )
         let pushServer = try await PushServer.bind(
             configuration: .init(host: configuration.host, port: configuration.pushPort, limits: configuration.pushLimits),
@@ -151,6 +171,7 @@ public final class Simulator: Service, Sendable {
             store: store,
             pushServer: pushServer,
             tlsPushServer: tlsPushServer,
+            eventLoopGroup: eventLoopGroup,
             logger: logger
         )
     }
@@ -173,8 +194,9 @@ public final class Simulator: Service, Sendable {
         try await self.listening.wait()
     }
 
-    /// Serves REST and push until ``shutDown()``, a graceful shutdown of the service group it
-    /// runs in, or cancellation of its task. Call it once.
+    /// Serves REST, ingestion and push, and delivers to HTTP monitors, until ``shutDown()``, a
+    /// graceful shutdown of the service group it runs in, or cancellation of its task. Call it
+    /// once.
     public func run() async throws {
         var httpLogger = self.logger
         httpLogger.logLevel = max(self.logger.logLevel, .notice)
@@ -183,6 +205,7 @@ public final class Simulator: Service, Sendable {
         router.add(middleware: ThrottlingMiddleware(throttling: self.throttling))
         router.add(middleware: BasicAuthenticationMiddleware(store: self.store))
         MonitorRoutes(store: self.store, maximumPageSize: self.configuration.maximumPageSize).register(on: router)
+        DataPointRoutes(store: self.store, maximumBodySize: self.configuration.maximumIngestBodySize).register(on: router)
         let listening = self.listening
         let app = Application(
             router: router,
@@ -194,9 +217,16 @@ public final class Simulator: Service, Sendable {
             logger: httpLogger
         )
         let pushServers = [self.pushServer] + (self.tlsPushServer.map { [$0] } ?? [])
-        // Shut down in reverse order: HTTP first, then the push servers.
+        let httpDelivery = HTTPDeliveryService(
+            store: self.store,
+            policy: self.configuration.httpDelivery,
+            eventLoopGroup: self.eventLoopGroup,
+            logger: self.logger
+        )
+        // Shut down in reverse order: HTTP delivery first, then the HTTP server, then the push servers.
         let services = pushServers.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
             + [ServiceGroupConfiguration.ServiceConfiguration(service: app)]
+            + [ServiceGroupConfiguration.ServiceConfiguration(service: httpDelivery)]
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: services, logger: httpLogger))
         guard self.lifecycle.withLock({ state in
             guard case .idle = state else { return false }

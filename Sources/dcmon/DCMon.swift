@@ -6,6 +6,9 @@ struct DCMon: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dcmon",
         abstract: "Receive Digi Remote Manager push monitor events, or simulate the service locally.",
-        subcommands: [DemoCommand.self]
+        subcommands: [
+            DemoCommand.self, SimulateCommand.self, MonitorsCommand.self, ListenCommand.self, PublishCommand.self,
+            ReceiveHTTPCommand.self,
+        ]
     )
 }

@@ -59,7 +59,8 @@ struct ResourceDecodingTests {
             try event(.json, #"{"streamId":"s","data":"# + json + "}").decode(DataPoint.self).data
         }
         func xmlValue(_ text: String) throws -> DataPoint.Value? {
-            try event(.xml, "<DataPoint><streamId>s</streamId><data>\(text)</data></DataPoint>").decode(DataPoint.self).data
+            try event(.xml, "<DataPoint><streamId>s</streamId><data>\(text)</data></DataPoint>").decode(DataPoint.self)
+                .data
         }
         #expect(try value("42") == .integer(42))
         #expect(try value("-4.25e1") == .double(-42.5))
@@ -256,11 +257,22 @@ struct ResourceDecodingTests {
         #expect(try body.decode([Item].self) == [Item(value: 1), Item(value: 2)])
     }
 
+    @Test func largeXMLDictionariesDecode() throws {
+        let children = (0..<20_000).map { "<k\($0)>\($0)</k\($0)>" }.joined()
+        let decoded = try event(.xml, "<Map>" + children + "<k7>duplicate ignored</k7></Map>").decode(
+            [String: Int].self)
+        #expect(decoded.count == 20_000)
+        #expect(decoded["k7"] == 7)
+        #expect(decoded["k19999"] == 19_999)
+    }
+
     @Test func xmlBodiesMayCarryADeclarationAndComments() throws {
         struct Item: Decodable, Equatable {
             var value: Int
         }
-        let body = event(.xml, "\u{FEFF}<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- c --><Item><value>1</value></Item>\n<?pi x?>")
+        let body = event(
+            .xml,
+            "\u{FEFF}<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- c --><Item><value>1</value></Item>\n<?pi x?>")
         #expect(try body.decode(Item.self) == Item(value: 1))
     }
 
@@ -282,7 +294,9 @@ struct ResourceDecodingTests {
             }
             #expect(error?.code == .unsupportedResourceDecoding, "\(bad)")
         }
-        #expect(try event(.xml, "<S><at>2016-02-29T00:00:00Z</at></S>").decode(Stamp.self).at.timeIntervalSince1970 == 1_456_704_000)
+        #expect(
+            try event(.xml, "<S><at>2016-02-29T00:00:00Z</at></S>").decode(Stamp.self).at.timeIntervalSince1970
+                == 1_456_704_000)
     }
 
     // MARK: Failures
@@ -323,7 +337,8 @@ struct ResourceDecodingTests {
     }
 
     @Test func bodyStringIsTheRawResource() throws {
-        let events = try DocumentDecoder.events(in: ByteBuffer(string: XMLDocumentScannerTests.twoMessagesSample), format: .xml)
+        let events = try DocumentDecoder.events(
+            in: ByteBuffer(string: XMLDocumentScannerTests.twoMessagesSample), format: .xml)
         #expect(events.map(\.bodyString) == ["<DeviceCore>...</DeviceCore>", "<XbeeCore>...</XbeeCore>"])
         var invalid = ByteBuffer()
         invalid.writeBytes([0x7B, 0xFF, 0x7D])

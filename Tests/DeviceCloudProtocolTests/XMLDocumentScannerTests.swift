@@ -4,7 +4,7 @@ import NIOCore
 import Testing
 
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// The XML document scanner, checked against the shared sample, Foundation's `XMLParser` on
@@ -92,10 +92,12 @@ struct XMLDocumentScannerTests {
             try DocumentDecoder.events(in: four, format: .xml, limits: PushLimits(maximumEventsPerBatch: 3))
         }
         #expect(error?.code == .tooManyEvents)
-        #expect(try DocumentDecoder.events(in: four, format: .xml, limits: PushLimits(maximumEventsPerBatch: 4)).count == 4)
+        #expect(
+            try DocumentDecoder.events(in: four, format: .xml, limits: PushLimits(maximumEventsPerBatch: 4)).count == 4)
         let truncatedAfterLimit = ByteBuffer(string: "<Document>" + msg + "<Msg <<<")
         let early = #expect(throws: PushProtocolError.self) {
-            try DocumentDecoder.events(in: truncatedAfterLimit, format: .xml, limits: PushLimits(maximumEventsPerBatch: 1))
+            try DocumentDecoder.events(
+                in: truncatedAfterLimit, format: .xml, limits: PushLimits(maximumEventsPerBatch: 1))
         }
         #expect(early?.code == .tooManyEvents)
     }
@@ -104,7 +106,8 @@ struct XMLDocumentScannerTests {
         func document(depth: Int) -> ByteBuffer {
             let open = String(repeating: "<a>", count: depth)
             let close = String(repeating: "</a>", count: depth)
-            return ByteBuffer(string: #"<Document><Msg topic="t" operation="u"><R>"# + open + close + "</R></Msg></Document>")
+            return ByteBuffer(
+                string: #"<Document><Msg topic="t" operation="u"><R>"# + open + close + "</R></Msg></Document>")
         }
         #expect(try DocumentDecoder.events(in: document(depth: 400), format: .xml).count == 1)
         let error = #expect(throws: PushProtocolError.self) {
@@ -112,6 +115,18 @@ struct XMLDocumentScannerTests {
         }
         #expect(error?.code == .malformedDocument)
         #expect(error?.message.contains("nesting") == true)
+    }
+
+    @Test func manyAttributesAreCheckedForDuplicatesInLinearTime() throws {
+        let attributes = (0..<20_000).map { " a\($0)=\"\($0)\"" }.joined()
+        let valid = #"<Document><Msg topic="t" operation="u"><R"# + attributes + "/></Msg></Document>"
+        let events = try DocumentDecoder.events(in: ByteBuffer(string: valid), format: .xml)
+        #expect(events.count == 1)
+        let repeated = #"<Document><Msg topic="t" operation="u"><R"# + attributes + #" a19999="x"/></Msg></Document>"#
+        let error = #expect(throws: PushProtocolError.self) {
+            try DocumentDecoder.events(in: ByteBuffer(string: repeated), format: .xml)
+        }
+        #expect(error?.message.contains("duplicate attribute a19999") == true)
     }
 
     @Test(arguments: [
@@ -203,7 +218,8 @@ struct XMLDocumentScannerTests {
                 case 2: bytes.remove(at: position)
                 default: bytes.insert(Array(#"<>/"'=&;!?-[] x#"#.utf8).randomElement(using: &rng) ?? 0, at: position)
                 }
-                let mutation = "mutation \(kind) at byte \(position): \(original[position]) -> \(bytes.count == original.count ? bytes[position] : 0)"
+                let mutation =
+                    "mutation \(kind) at byte \(position): \(original[position]) -> \(bytes.count == original.count ? bytes[position] : 0)"
                 if expectXMLRejectedOrValid(bytes, context: mutation) { accepted += 1 }
             }
         }
@@ -320,7 +336,9 @@ private struct XMLTree: Equatable {
             self.stack[self.stack.count - 1].text += String(decoding: CDATABlock, as: UTF8.self)
         }
 
-        func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+        func parser(
+            _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?
+        ) {
             guard let done = self.stack.popLast() else {
                 self.failed = true
                 return
@@ -369,7 +387,8 @@ private struct XMLDocumentGenerator {
 
     mutating func ws() -> String {
         guard self.chance(40) else { return "" }
-        return (0..<Int.random(in: 1...3, using: &self.rng)).map { _ in self.pick([" ", "\t", "\n", "\r\n", "  "]) }.joined()
+        return (0..<Int.random(in: 1...3, using: &self.rng)).map { _ in self.pick([" ", "\t", "\n", "\r\n", "  "]) }
+            .joined()
     }
 
     /// Raw pieces of character data and their escaped forms.
@@ -384,7 +403,9 @@ private struct XMLDocumentGenerator {
             case "'" where quote == "'": out += self.pick(["&apos;", "&#39;"])
             default:
                 if scalar.value > 0x7F && self.chance(25) {
-                    out += self.chance(50) ? "&#\(scalar.value);" : "&#x\(String(scalar.value, radix: 16, uppercase: self.chance(50)));"
+                    out +=
+                        self.chance(50)
+                        ? "&#\(scalar.value);" : "&#x\(String(scalar.value, radix: 16, uppercase: self.chance(50)));"
                 } else if (scalar == "\t" || scalar == "\n") && quote != nil && self.chance(50) {
                     out += "&#\(scalar.value);"
                 } else {
@@ -396,7 +417,9 @@ private struct XMLDocumentGenerator {
     }
 
     mutating func text() -> String {
-        let pieces = ["abc", "21.5", " ", "&", "<", ">", "\"", "'", "é", "€", "😀", "𝄞", "中文", "\t", "\n", "]]", "]", "-", "/"]
+        let pieces = [
+            "abc", "21.5", " ", "&", "<", ">", "\"", "'", "é", "€", "😀", "𝄞", "中文", "\t", "\n", "]]", "]", "-", "/",
+        ]
         var result = (0..<Int.random(in: 0...5, using: &self.rng)).map { _ in self.pick(pieces) }.joined()
         // "]]>" may not appear literally in character data.
         result = result.replacingOccurrences(of: "]>", with: "] >")
@@ -422,7 +445,8 @@ private struct XMLDocumentGenerator {
             switch Int.random(in: 0..<10, using: &self.rng) {
             case 0...3: content += self.escaped(self.text(), inAttributeQuotedBy: nil)
             case 4...6 where depth < 4:
-                content += self.element(named: self.pick(["streamId", "data", "id", "devId", "Ünï", "a-b.c", "_u"]), depth: depth + 1)
+                content += self.element(
+                    named: self.pick(["streamId", "data", "id", "devId", "Ünï", "a-b.c", "_u"]), depth: depth + 1)
             case 7: content += "<![CDATA[" + self.text().replacingOccurrences(of: "]]", with: "] ]") + "]]>"
             case 8: content += "<!--" + self.text().replacingOccurrences(of: "-", with: "=") + "-->"
             default:
@@ -441,7 +465,9 @@ private struct XMLDocumentGenerator {
             return name + generator.ws() + "=" + generator.ws() + String(quote)
                 + generator.escaped(value, inAttributeQuotedBy: quote) + String(quote)
         }
-        let topic = "\(Int.random(in: 1...9999, using: &self.rng))/" + self.pick(["DataPoint", "DeviceCore"]) + "/" + self.text()
+        let topic =
+            "\(Int.random(in: 1...9999, using: &self.rng))/" + self.pick(["DataPoint", "DeviceCore"]) + "/"
+            + self.text()
         attributes.append(attribute("topic", topic, &self))
         let operation = self.pick(["update", "INSERTION", "Delete", "replace", "ünï", "a b"])
         attributes.append(attribute("operation", operation, &self))
@@ -453,7 +479,9 @@ private struct XMLDocumentGenerator {
         let resourceName = self.pick(["DataPoint", "DeviceCore", "FileData", "XbeeCore", "Résource"])
         let resource = self.element(named: resourceName, depth: 1)
         var content = self.ws()
-        if self.chance(30) { content += "<!-- " + self.text().replacingOccurrences(of: "-", with: "=") + " -->" + self.ws() }
+        if self.chance(30) {
+            content += "<!-- " + self.text().replacingOccurrences(of: "-", with: "=") + " -->" + self.ws()
+        }
         content += resource + self.ws()
         if self.chance(20) { content += self.element(named: "Second", depth: 3) + self.ws() }
         return (start + content + "</Msg>", Entry(resourceName: resourceName, resourceText: resource))
@@ -462,7 +490,10 @@ private struct XMLDocumentGenerator {
     mutating func document() -> Document {
         var text = ""
         if self.processingInstructions && self.chance(50) {
-            text += self.pick([#"<?xml version="1.0" encoding="UTF-8"?>"#, "<?xml version='1.0'?>", #"<?xml version="1.0" standalone="no" ?>"#])
+            text += self.pick([
+                #"<?xml version="1.0" encoding="UTF-8"?>"#, "<?xml version='1.0'?>",
+                #"<?xml version="1.0" standalone="no" ?>"#,
+            ])
         }
         text += self.ws()
         if self.chance(30) { text += "<!-- prolog -->" + self.ws() }

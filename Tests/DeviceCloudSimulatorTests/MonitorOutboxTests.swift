@@ -94,6 +94,22 @@ struct MonitorOutboxTests {
         #expect(sent7.map(\.blockID) == [2])
     }
 
+    @Test("discarding drops pending events, ready and in-flight blocks, counting every event")
+    func discard() {
+        var outbox = MonitorOutbox(settings: .init(batchSize: 2, explicitAcknowledgement: true, autoReplay: true))
+        outbox.connect()
+        for index in 0..<5 { outbox.add(self.event(index), now: self.clock.now) }
+        let sent = outbox.takeSendable()
+        #expect(sent.count == 2)
+        outbox.add(self.event(5), now: self.clock.now)
+        outbox.add(self.event(6), now: self.clock.now)
+        outbox.discardAll()
+        #expect(outbox.droppedEvents == 7)
+        #expect(outbox.backlog == (0, 0, 0))
+        #expect(outbox.deadline == nil)
+        #expect(outbox.isConnected)
+    }
+
     @Test("storage is capped: the oldest blocks go first and are counted")
     func cap() {
         var outbox = MonitorOutbox(settings: .init(batchSize: 1, autoReplay: true, maximumStoredBlocks: 3))

@@ -36,36 +36,75 @@ public struct MonitorBatch: Sendable {
         self.acknowledger = acknowledger
     }
 
+    /// Creates a batch that arrived by another transport than a push connection, such as an
+    /// HTTP monitor's delivery, so that its consumers use the same loop as for TCP monitors.
+    ///
+    /// ``announcedCount`` is the number of events, capped at `UInt16.max`.
+    ///
+    /// - Parameters:
+    ///   - monitorID: The monitor that delivered the batch (0 when the transport does not say).
+    ///   - blockID: The block id, or a sequence number the transport assigns.
+    ///   - compression: How the block travelled.
+    ///   - format: The document format.
+    ///   - document: The whole uncompressed document.
+    ///   - events: The events in delivery order.
+    ///   - acknowledgement: Called by ``acknowledge()``; it returns whether the sender learned
+    ///     that the batch is delivered. `nil` means acknowledgement mode ``AcknowledgementMode/off``:
+    ///     ``acknowledge()`` then does nothing and returns `true`.
+    public init(
+        monitorID: UInt32,
+        blockID: UInt16,
+        compression: PayloadCompression,
+        format: PayloadFormat,
+        document: ByteBuffer,
+        events: [MonitorEvent],
+        acknowledgement: (@Sendable () async -> Bool)?
+    ) {
+        self.monitorID = monitorID
+        self.blockID = blockID
+        self.announcedCount = UInt16(clamping: events.count)
+        self.compression = compression
+        self.format = format
+        self.document = document
+        self.events = events
+        self.acknowledger = acknowledgement.map { .callback($0) } ?? .disabled
+    }
+
     /// Tells the service the batch is processed (PublishMessageReceived, status 200) on the
     /// connection that delivered it.
     ///
     /// Call it once the events are safely handed on: until then the service keeps the block and,
     /// for a monitor with auto-replay, sends it again after a reconnect (at-least-once delivery).
     /// With acknowledgement mode ``AcknowledgementMode/off`` this does nothing and returns `true`.
+    /// A batch of another transport (see ``init(monitorID:blockID:compression:format:document:events:acknowledgement:)``)
+    /// calls its acknowledgement callback instead, e.g. to answer an HTTP delivery with 200.
     ///
-    /// - Returns: `true` when the acknowledgement was written to the socket; `false` when the
-    ///   connection that delivered the batch is gone (the service will redeliver the block).
+    /// The acknowledgement is queued on the connection and written with any others made meanwhile
+    /// (one flush for many), so acknowledging costs the consumer no round trip to the socket.
+    ///
+    /// - Returns: `true` when the acknowledgement was queued on the live connection (or the
+    ///   callback succeeded); `false` when the connection that delivered the batch is gone (the
+    ///   service will redeliver the block).
     @discardableResult
     public func acknowledge() async -> Bool {
         await self.acknowledger.acknowledge(blockID: self.blockID)
     }
 }
 
-/// Writes acknowledgements on the channel that delivered a batch.
-struct BatchAcknowledger: Sendable {
-    let channel: (any Channel)?
-
-    /// An acknowledger that does nothing (acknowledgement mode off).
-    static let disabled = BatchAcknowledger(channel: nil)
+/// Where a batch's acknowledgement goes.
+enum BatchAcknowledger: Sendable {
+    /// Acknowledgement mode off: nothing to send.
+    case disabled
+    /// PublishMessageReceived on the push connection that delivered the batch.
+    case push(AcknowledgementWriter)
+    /// Another transport's acknowledgement, e.g. answering an HTTP delivery.
+    case callback(@Sendable () async -> Bool)
 
     func acknowledge(blockID: UInt16) async -> Bool {
-        guard let channel = self.channel else { return true }
-        let message = PushMessage.publishMessageReceived(PublishMessageReceived(blockID: blockID))
-        do {
-            try await channel.writeAndFlush(message)
-            return true
-        } catch {
-            return false
+        switch self {
+        case .disabled: true
+        case .push(let writer): writer.acknowledge(blockID: blockID)
+        case .callback(let callback): await callback()
         }
     }
 }

@@ -6,7 +6,15 @@ import NIOSSL
 /// One TCP or TLS connection to the push service, with its codec and on-demand reader.
 struct PushConnection: Sendable {
     let channel: any Channel
+    /// Writes this connection's acknowledgements.
+    let acknowledgements: AcknowledgementWriter
     private let reader: NIOLoopBound<PushInboundReader>
+
+    init(channel: any Channel, reader: NIOLoopBound<PushInboundReader>) {
+        self.channel = channel
+        self.reader = reader
+        self.acknowledgements = AcknowledgementWriter(channel: channel)
+    }
 
     /// Opens a connection; the TLS handshake (if any) completes with the first exchange.
     static func connect(
@@ -60,7 +68,8 @@ struct PushConnection: Sendable {
     func next(timeout: Duration? = nil) async throws -> [PushMessage] {
         let reader = self.reader
         let amount = timeout.map { TimeAmount.nanoseconds(Int64($0.seconds * 1e9)) }
-        let future = self.channel.eventLoop.flatSubmit { reader.value.next(timeout: amount) }
+        let eventLoop = self.channel.eventLoop
+        let future = eventLoop.flatSubmit { reader.value.next(timeout: amount, on: eventLoop) }
         let channel = self.channel
         return try await withTaskCancellationHandler {
             try await future.get()

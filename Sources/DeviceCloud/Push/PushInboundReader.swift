@@ -67,12 +67,10 @@ final class PushInboundReader: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// The messages decoded so far, at least one; empty once the connection closed cleanly.
     ///
-    /// - Parameter timeout: fail with ``Timeout`` when nothing arrives in time.
-    func next(timeout: TimeAmount?) -> EventLoopFuture<[PushMessage]> {
-        guard let context = self.context else {
-            preconditionFailure("next(timeout:) called on a reader that is not in a pipeline")
-        }
-        let eventLoop = context.eventLoop
+    /// - Parameters:
+    ///   - timeout: fail with ``Timeout`` when nothing arrives in time.
+    ///   - eventLoop: the channel's event loop, the one this is called on.
+    func next(timeout: TimeAmount?, on eventLoop: any EventLoop) -> EventLoopFuture<[PushMessage]> {
         eventLoop.preconditionInEventLoop()
         if !self.buffered.isEmpty {
             return eventLoop.makeSucceededFuture(self.takeBuffered())
@@ -81,6 +79,10 @@ final class PushInboundReader: ChannelDuplexHandler, RemovableChannelHandler {
         case .success: return eventLoop.makeSucceededFuture([])
         case .failure(let error): return eventLoop.makeFailedFuture(error)
         case nil: break
+        }
+        // Closing removes the handler from the pipeline; a request after that finds it closed.
+        guard let context = self.context else {
+            return eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel)
         }
         precondition(self.pending == nil, "one request at a time")
         let promise = eventLoop.makePromise(of: [PushMessage].self)

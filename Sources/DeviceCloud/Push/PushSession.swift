@@ -173,7 +173,7 @@ public actor PushSession {
         self.bytesCounter.increment(by: publish.payload.readableBytes)
         let acknowledger =
             self.configuration.acknowledgement == .explicit
-            ? BatchAcknowledger(channel: connection.channel) : .disabled
+            ? BatchAcknowledger.push(connection.acknowledgements) : .disabled
         return MonitorBatch(
             monitorID: self.configuration.monitorID,
             message: publish,

@@ -114,7 +114,9 @@ public struct DataPoint: Sendable, Hashable, Codable {
                 let parts = text.split(separator: ",").map { Double(xmlText: String($0)) }
                 guard parts.count == 2 || parts.count == 3, let latitude = parts[0], let longitude = parts[1] else {
                     throw DecodingError.dataCorrupted(
-                        .init(codingPath: decoder.codingPath, debugDescription: "expected \"latitude,longitude[,elevation]\"")
+                        .init(
+                            codingPath: decoder.codingPath,
+                            debugDescription: "expected \"latitude,longitude[,elevation]\"")
                     )
                 }
                 self.init(latitude: latitude, longitude: longitude, elevation: parts.count == 3 ? parts[2] : nil)

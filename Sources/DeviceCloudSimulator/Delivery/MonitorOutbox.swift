@@ -178,6 +178,18 @@ public struct MonitorOutbox: Sendable {
         }
     }
 
+    /// Discards every event and block, counting their events as dropped; the connection state
+    /// and settings stay (an HTTP monitor that becomes `DISABLED` records nothing more).
+    public mutating func discardAll() {
+        self.droppedEvents += self.pending.count
+        self.pending.removeAll()
+        self.pendingSince = nil
+        for block in self.ready { self.droppedEvents += Int(block.count) }
+        for block in self.inFlight { self.droppedEvents += Int(block.count) }
+        self.ready.removeAll()
+        self.inFlight.removeAll()
+    }
+
     /// New settings (a PUT): the monitor's state starts over, as the service does.
     public mutating func reset(settings: Settings) {
         self = MonitorOutbox(settings: settings)

@@ -36,20 +36,17 @@ extension DataPointWrite {
         )
     }
 
+    private static let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+    private static let withoutFraction = Date.ISO8601FormatStyle(timeZone: .gmt)
+
     static func milliseconds(from text: String) -> Int64? {
         if let millis = Int64(text) { return millis }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970 * 1000) }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text).map { Int64($0.timeIntervalSince1970 * 1000) }
+        let date = (try? Self.withFraction.parse(text)) ?? (try? Self.withoutFraction.parse(text))
+        return date.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) }
     }
 
     /// `2026-11-25T12:00:00.000Z`.
     public static func iso8601(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
+        Self.withFraction.format(date)
     }
 }

@@ -18,7 +18,15 @@ import Synchronization
 /// }
 /// ```
 /// A second connection for a monitor that is already connected replaces the first (the older
-/// one is closed): a client that lost its connection without noticing must not be locked out.
+/// one is closed) rather than being refused: a client whose connection died without it noticing
+/// (a half-open TCP connection after a network change, a killed process) must be able to come
+/// back at once, not be locked out until the dead connection times out. One connection per
+/// monitor also keeps one consumer per monitor, as the protocol expects; with explicit
+/// acknowledgement what the old connection had not had acknowledged is replayed on the new one.
+///
+/// Each connection is served in its own child task: the delegate's
+/// ``PushServerDelegate/serve(_:)`` delivers while the connection's acknowledgements are read,
+/// so a client that does not read holds up nobody else.
 public final class PushServer: Service, Sendable {
     /// Where and how the server listens.
     public struct Configuration: Sendable {
@@ -187,11 +195,13 @@ public final class PushServer: Service, Sendable {
         try? await WritabilityReporter.sink(of: session.channel).set { writable in
             if !writable { observer.update { $0.backpressureEvents[monitorID, default: 0] += 1 } }
         }
+        // The delegate hears of the session first, so that a test seeing the monitor connected
+        // also sees the delegate's view of it (e.g. the monitor ACTIVE and recording).
+        await self.delegate.sessionStarted(session)
         self.observer.update {
             $0.connectedMonitors.insert(monitorID)
             $0.handshakes[monitorID, default: 0] += 1
         }
-        await self.delegate.sessionStarted(session)
         defer {
             let stillCurrent = self.sessions.withLock { sessions in
                 guard sessions[monitorID] == session else { return false }
@@ -204,19 +214,44 @@ public final class PushServer: Service, Sendable {
             }
         }
         do {
-            while let message = try await messages.next() {
-                guard case .publishMessageReceived(let received) = message else {
-                    self.logger.info("unexpected message from client", metadata: ["type": "\(message.messageType)"])
-                    break
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    defer { session.close() }
+                    do {
+                        try await self.delegate.serve(session)
+                    } catch {
+                        self.logger.debug("push delivery ended", metadata: ["monitor": "\(monitorID)", "error": "\(error)"])
+                    }
                 }
-                self.observer.update { $0.acknowledgements[monitorID, default: []].append(received.blockID) }
-                await self.delegate.acknowledged(blockID: received.blockID, on: session)
+                // Whatever ends the reading (end of stream, a protocol error, an unexpected
+                // message), the connection is closed so that a write suspended under
+                // backpressure fails instead of waiting forever, and delivery is cancelled.
+                defer {
+                    session.close()
+                    group.cancelAll()
+                }
+                try await self.readAcknowledgements(of: session, from: &messages)
             }
         } catch {
             await self.delegate.sessionEnded(session)
             throw error
         }
         await self.delegate.sessionEnded(session)
+    }
+
+    private func readAcknowledgements(
+        of session: PushServerSession,
+        from messages: inout NIOAsyncChannelInboundStream<PushMessage>.AsyncIterator
+    ) async throws {
+        let monitorID = session.monitorID
+        while let message = try await messages.next() {
+            guard case .publishMessageReceived(let received) = message else {
+                self.logger.info("unexpected message from client", metadata: ["type": "\(message.messageType)"])
+                return
+            }
+            self.observer.update { $0.acknowledgements[monitorID, default: []].append(received.blockID) }
+            await self.delegate.acknowledged(blockID: received.blockID, on: session)
+        }
     }
 }
 

@@ -10,6 +10,13 @@ public protocol PushServerDelegate: Sendable {
     func authorize(_ request: ConnectRequest) async -> UInt16
     /// A client has authenticated for `session.monitorID`; the session can be published to.
     func sessionStarted(_ session: PushServerSession) async
+    /// Delivers to the session for as long as the connection lasts.
+    ///
+    /// The server runs it beside the loop that reads the client's acknowledgements, after
+    /// ``sessionStarted(_:)``, and cancels it when the connection ends; when it returns or
+    /// throws, the server closes the connection. Writes suspend while the client does not read,
+    /// which holds up only this connection.
+    func serve(_ session: PushServerSession) async throws
     /// The client acknowledged a block.
     func acknowledged(blockID: UInt16, on session: PushServerSession) async
     /// The session's connection has closed.
@@ -17,8 +24,21 @@ public protocol PushServerDelegate: Sendable {
 }
 
 extension PushServerDelegate {
+    /// Does nothing.
     public func sessionStarted(_ session: PushServerSession) async {}
+    /// Delivers nothing: waits until the connection ends (blocks are published through
+    /// ``PushServer/publish(_:to:)`` or the session).
+    public func serve(_ session: PushServerSession) async throws {
+        let (ending, continuation) = AsyncStream<Never>.makeStream()
+        await withTaskCancellationHandler {
+            for await _ in ending {}
+        } onCancel: {
+            continuation.finish()
+        }
+    }
+    /// Does nothing.
     public func acknowledged(blockID: UInt16, on session: PushServerSession) async {}
+    /// Does nothing.
     public func sessionEnded(_ session: PushServerSession) async {}
 }
 
@@ -35,6 +55,7 @@ public struct StaticPushDirectory: PushServerDelegate {
         self.monitors = monitors
     }
 
+    /// 200 for the account and one of the monitors, 403 for other credentials, 400 otherwise.
     public func authorize(_ request: ConnectRequest) async -> UInt16 {
         guard constantTimeEquals(request.username, self.username), constantTimeEquals(request.password, self.password)
         else { return ConnectResponse.forbidden }

@@ -13,10 +13,10 @@ public struct PushServerSession: Sendable, Hashable {
 
     /// Sends a block. Suspends while the client is not reading (TCP backpressure).
     public func publish(_ message: PublishMessage) async throws {
-        var frame = ByteBuffer()
-        frame.reserveCapacity(message.payload.readableBytes + 16)
-        try PushFrameEncoder.write(.publishMessage(message), into: &frame)
-        try await self.outbound.write(frame)
+        var header = ByteBuffer()
+        try PushFrameEncoder.writePublishHeader(message, into: &header)
+        // Header and payload go out as two buffers of one write: the payload is never copied.
+        try await self.outbound.write(contentsOf: [header, message.payload])
         let size = message.payload.readableBytes
         self.observer.update { $0.bytesPublished[self.monitorID, default: 0] += size }
     }

@@ -1,14 +1,27 @@
 public import DeviceCloudProtocol
 public import Foundation
 
-/// The simulator's monitors: one store shared by the `/ws/Monitor` routes and the push server.
+/// The simulator's monitors: one store shared by the `/ws/Monitor` routes, the ingestion routes,
+/// the push servers and the HTTP deliverers.
 ///
 /// Records are kept complete (every element of the specification, status fields included) and
-/// ordered by id. The store is the ``PushServerDelegate`` of the simulator's push servers: a
-/// client may connect to a TCP monitor that exists here with the account's credentials, and
-/// connections move the monitor's status between `ACTIVE` and `INACTIVE`/`SUSPENDED`.
+/// ordered by id. Beside each record the store keeps the monitor's delivery state: its parsed
+/// topics and a ``MonitorOutbox`` (batching, encoding, acknowledgements, replay). Events enter
+/// with ``raise(_:)``; each monitor's deliverer sends its blocks (see ``serve(_:)`` for TCP and
+/// ``Simulator`` for HTTP).
 ///
-/// Tests may call it directly, e.g. to insert thousands of monitors at once.
+/// Status, as the store keeps it:
+/// - TCP: `INACTIVE` when created or updated (no client has connected since) and after a client
+///   of a monitor without auto-replay has gone; `ACTIVE` while a client is connected; `SUSPENDED`
+///   once a client of an auto-replay monitor has gone. An auto-replay monitor records events
+///   whenever no client is connected (from its creation on) and replays them, after the blocks
+///   left unacknowledged, on the next connection; without auto-replay they are dropped.
+/// - HTTP: `INACTIVE` until the first delivery; `ACTIVE` after a 2xx answer; `CONNECTING` while
+///   retrying after a failure; `DISABLED` once deliveries failed for the failure window (events
+///   are no longer recorded until the monitor is updated).
+///
+/// Tests may call it directly, e.g. to insert thousands of monitors at once, or to raise events
+/// of any resource type.
 public actor MonitorStore {
     /// The account's customer id (`cstId` of every monitor).
     public nonisolated let customerID: Int
@@ -27,6 +40,24 @@ public actor MonitorStore {
     /// The clock for status timestamps.
     let now: @Sendable () -> Date
 
+    /// Bounds on each monitor's stored blocks.
+    public nonisolated let deliveryLimits: MonitorDeliveryLimits
+    /// The delivery state of each monitor, by id.
+    var deliveries: [UInt32: MonitorDelivery] = [:]
+    /// The monitors with a topic on each resource type, for routing raised events.
+    var subscribers: [String: Set<UInt32>] = [:]
+    /// The last delivery generation handed out (one per create or update).
+    var lastGeneration = 0
+    /// HTTP monitors whose deliverer is to be started, with the generation it serves.
+    var httpDelivererRequests: [UInt32: Int] = [:]
+    /// Wakes whoever starts HTTP deliverers (``Simulator/run()``).
+    nonisolated let httpDelivererWakeups: AsyncStream<Void>
+    let httpDelivererWakeup: AsyncStream<Void>.Continuation
+    /// The clock for batch deadlines.
+    let clock = ContinuousClock()
+    /// Tasks awaiting a record condition.
+    nonisolated let recordWaiters = MonitorRecordWaiters()
+
     /// Creates an empty store for one account.
     ///
     /// - Parameters:
@@ -34,19 +65,23 @@ public actor MonitorStore {
     ///   - password: the account's password. Never logged.
     ///   - customerID: the `cstId` of the account's monitors.
     ///   - firstMonitorID: the id of the first monitor created.
+    ///   - deliveryLimits: bounds on what each monitor keeps for delivery.
     ///   - now: the clock for `monLastConnect` and other timestamps.
     public init(
         username: String,
         password: String,
         customerID: Int = 7603,
         firstMonitorID: UInt32 = 1,
+        deliveryLimits: MonitorDeliveryLimits = .default,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.username = username
         self.password = password
         self.customerID = customerID
         self.nextID = firstMonitorID
+        self.deliveryLimits = deliveryLimits
         self.now = now
+        (self.httpDelivererWakeups, self.httpDelivererWakeup) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Whether the credentials are the account's (compared in constant time).
@@ -85,6 +120,8 @@ public actor MonitorStore {
         let record = MonitorRecord(id: id, customerID: self.customerID, definition: definition, status: .inactive)
         self.records[id] = record
         self.orderedIDs.append(id)
+        self.installDelivery(for: record)
+        self.recordChanged(id)
         return record
     }
 
@@ -106,7 +143,9 @@ public actor MonitorStore {
     }
 
     /// Replaces the elements set in `changes`; like the service, resets the monitor's state:
-    /// its status becomes `INACTIVE` and a connected push client is disconnected.
+    /// its status becomes `INACTIVE`, a connected push client is disconnected, and its batches,
+    /// unacknowledged blocks, recorded events and delivery counters start over (this is also
+    /// how a `DISABLED` HTTP monitor is enabled again).
     ///
     /// - Throws: ``MonitorStoreError/Code/notFound`` or ``MonitorStoreError/Code/invalidDefinition``.
     @discardableResult
@@ -118,6 +157,8 @@ public actor MonitorStore {
         record.status = .inactive
         self.records[id] = record
         self.sessions.removeValue(forKey: id)?.close()
+        self.installDelivery(for: record)
+        self.recordChanged(id)
         return record
     }
 
@@ -132,6 +173,8 @@ public actor MonitorStore {
             self.orderedIDs.remove(at: index)
         }
         self.sessions.removeValue(forKey: id)?.close()
+        self.removeDelivery(of: id)
+        self.recordChanged(id)
     }
 
     /// One page of the monitors matching `condition`, by ascending id.
@@ -159,6 +202,7 @@ public actor MonitorStore {
         if let lastConnect { record.lastConnect = lastConnect }
         if let lastSent { record.lastSent = lastSent }
         self.records[id] = record
+        self.recordChanged(id)
     }
 
     /// The service's defaults for the elements a create leaves out.
@@ -190,6 +234,9 @@ public actor MonitorStore {
     static func validated(_ definition: MonitorDefinition) throws(MonitorStoreError) -> MonitorDefinition {
         func invalid(_ message: String) -> MonitorStoreError { MonitorStoreError(.invalidDefinition, message) }
         guard let topics = definition.topics, !topics.isEmpty else { throw invalid("monTopic is required") }
+        for topic in topics where TopicFilter(topic) == nil {
+            throw invalid("the topic \"\(topic)\" is not a resource with an optional path and [I,U,D] filter")
+        }
         if case .unrecognized(let value) = definition.transportType {
             throw invalid("monTransportType must be tcp or http, not \(value)")
         }

@@ -1,0 +1,9 @@
+import Benchmark
+
+let benchmarks: @Sendable () -> Void = {
+    registerBaselineBenchmarks()
+    registerDecodeBenchmarks()
+    registerEndToEndBenchmarks()
+    registerMemoryBenchmarks()
+    registerManySessionsBenchmarks()
+}

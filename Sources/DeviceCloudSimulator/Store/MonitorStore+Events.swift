@@ -1,0 +1,119 @@
+public import DeviceCloudProtocol
+
+extension MonitorStore {
+    /// Raises events inside the simulated service: each goes, as a document event on
+    /// `{cstId}/{Resource}/{path}`, to every monitor with a matching topic (resource type,
+    /// operation filter such as `DataPoint[U]`, path narrowing such as `DataPoint/plant7`), TCP
+    /// and HTTP alike, and wakes those monitors' deliverers.
+    ///
+    /// The DataPoint ingestion routes call this; tests and tools use it to raise events of any
+    /// resource type (e.g. DeviceCore connects and disconnects).
+    ///
+    /// A TCP monitor keeps an event while a client is connected, or at any time with
+    /// auto-replay (from its creation on: a client that connects late still gets everything);
+    /// an HTTP monitor keeps it unless `DISABLED`. Otherwise the event is counted as dropped in
+    /// the monitor's ``MonitorDeliveryStatistics``.
+    ///
+    /// - Returns: how many (event, monitor) pairs matched.
+    @discardableResult
+    public func raise(_ events: [RaisedEvent]) -> Int {
+        let now = self.clock.now
+        var matched = 0
+        var woken: Set<UInt32> = []
+        for event in events {
+            guard let ids = self.subscribers[event.resourceType] else { continue }
+            var document: DocumentWriter.Event?
+            for id in ids where self.deliveries[id]?.matches(event) == true {
+                let written = document ?? event.documentEvent(customerID: self.customerID)
+                document = written
+                let recording = self.isRecording(id)
+                // Mutated in place through the dictionary: the outbox's buffers are never copied.
+                self.deliveries[id]?.offer(written, recording: recording, now: now)
+                matched += 1
+                woken.insert(id)
+            }
+        }
+        for id in woken {
+            self.deliveries[id]?.wake()
+        }
+        return matched
+    }
+
+    /// What the simulator has done with a monitor's events, or `nil` for an unknown monitor.
+    public func deliveryStatistics(id: UInt32) -> MonitorDeliveryStatistics? {
+        self.deliveries[id]?.statistics
+    }
+
+    /// Waits until the monitor's record (`nil` once deleted) satisfies `condition`, and returns
+    /// it. Every change the store makes (status, `monLastSent`, an update, a delete) is checked,
+    /// so tests await a status instead of polling.
+    ///
+    /// - Throws: `CancellationError` when the waiting task is cancelled.
+    @discardableResult
+    public func wait(
+        forMonitor id: UInt32,
+        until condition: @escaping @Sendable (MonitorRecord?) -> Bool
+    ) async throws -> MonitorRecord? {
+        let current = self.records[id]
+        if condition(current) { return current }
+        let waiters = self.recordWaiters
+        let token = waiters.makeToken()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                // Runs on the actor before it can change anything: no change is missed.
+                let current = self.records[id]
+                if condition(current) {
+                    continuation.resume(returning: current)
+                } else {
+                    waiters.add(token, monitorID: id, condition: condition, continuation: continuation)
+                }
+            }
+        } onCancel: {
+            waiters.cancel(token)
+        }
+    }
+
+    /// Whether a monitor keeps matching events now (see ``raise(_:)``).
+    func isRecording(_ id: UInt32) -> Bool {
+        guard let delivery = self.deliveries[id], let record = self.records[id] else { return false }
+        switch delivery.transport {
+        case .http:
+            return record.status != .disabled
+        default:
+            // The outbox drops what arrives while disconnected without auto-replay.
+            return true
+        }
+    }
+
+    /// Tells waiters that a record changed.
+    func recordChanged(_ id: UInt32) {
+        self.recordWaiters.changed(id, record: self.records[id])
+    }
+
+    /// (Re)builds a monitor's delivery state from its record, stopping the deliverer of the
+    /// previous state and asking for an HTTP deliverer when needed.
+    func installDelivery(for record: MonitorRecord) {
+        self.removeDelivery(of: record.id)
+        self.lastGeneration += 1
+        let delivery = MonitorDelivery(record: record, limits: self.deliveryLimits, generation: self.lastGeneration)
+        self.deliveries[record.id] = delivery
+        for resource in Set(delivery.topics.map(\.resource)) {
+            self.subscribers[resource, default: []].insert(record.id)
+        }
+        if delivery.transport == .http {
+            self.httpDelivererRequests[record.id] = delivery.generation
+            self.httpDelivererWakeup.yield()
+        }
+    }
+
+    /// Drops a monitor's delivery state and stops its deliverer.
+    func removeDelivery(of id: UInt32) {
+        guard var delivery = self.deliveries.removeValue(forKey: id) else { return }
+        delivery.stopDeliverer()
+        self.httpDelivererRequests[id] = nil
+        for resource in Set(delivery.topics.map(\.resource)) {
+            self.subscribers[resource]?.remove(id)
+            if self.subscribers[resource]?.isEmpty == true { self.subscribers[resource] = nil }
+        }
+    }
+}

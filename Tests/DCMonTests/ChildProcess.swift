@@ -1,0 +1,133 @@
+import Foundation
+import Synchronization
+
+/// A command run as a child process, with its output collected as it arrives.
+final class ChildProcess: Sendable {
+    private struct State {
+        var output = Data()
+        var lineWaiters: [(Int, CheckedContinuation<String?, Never>)] = []
+        var exitWaiters: [CheckedContinuation<Int32, Never>] = []
+        var exitStatus: Int32?
+    }
+
+    private let process: Process
+    private let state = Mutex(State())
+    let errors = Mutex(Data())
+
+    init(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        var merged = ProcessInfo.processInfo.environment
+        for (key, value) in environment { merged[key] = value }
+        process.environment = merged
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        self.process = process
+        process.terminationHandler = { [weak self] process in
+            self?.exited(process.terminationStatus)
+        }
+        try process.run()
+        // Plain blocking reads on threads of their own: they end at end-of-file, when the child exits.
+        let output = stdout.fileHandleForReading
+        let errorOutput = stderr.fileHandleForReading
+        Thread.detachNewThread { [weak self] in
+            while case let data = output.availableData, !data.isEmpty {
+                self?.received(data)
+            }
+        }
+        Thread.detachNewThread { [weak self] in
+            while case let data = errorOutput.availableData, !data.isEmpty {
+                self?.errors.withLock { $0.append(data) }
+            }
+        }
+    }
+
+    /// Everything written to standard output so far.
+    var output: String { self.state.withLock { String(decoding: $0.output, as: UTF8.self) } }
+    /// Everything written to standard error so far.
+    var errorOutput: String { self.errors.withLock { String(decoding: $0, as: UTF8.self) } }
+
+    /// The first line of standard output, once written (`nil` if the process exits first).
+    func firstLine() async -> String? {
+        await self.line(0)
+    }
+
+    /// Line `index` of standard output, once written.
+    func line(_ index: Int) async -> String? {
+        await withCheckedContinuation { continuation in
+            let ready: String?? = self.state.withLock { state in
+                let lines = Self.completeLines(state.output)
+                if lines.count > index { return .some(lines[index]) }
+                if state.exitStatus != nil { return .some(nil) }
+                state.lineWaiters.append((index, continuation))
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+
+    /// Waits for the process to end and returns its exit status.
+    func exitStatus() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            let status: Int32? = self.state.withLock { state in
+                if let status = state.exitStatus { return status }
+                state.exitWaiters.append(continuation)
+                return nil
+            }
+            if let status { continuation.resume(returning: status) }
+        }
+    }
+
+    /// Sends a signal, e.g. SIGTERM.
+    func signal(_ signal: Int32) {
+        kill(self.process.processIdentifier, signal)
+    }
+
+    private func received(_ data: Data) {
+        let ready: [(CheckedContinuation<String?, Never>, String)] = self.state.withLock { state in
+            state.output.append(data)
+            let lines = Self.completeLines(state.output)
+            var ready: [(CheckedContinuation<String?, Never>, String)] = []
+            state.lineWaiters.removeAll { waiter in
+                guard lines.count > waiter.0 else { return false }
+                ready.append((waiter.1, lines[waiter.0]))
+                return true
+            }
+            return ready
+        }
+        for (continuation, line) in ready { continuation.resume(returning: line) }
+    }
+
+    private func exited(_ status: Int32) {
+        let (lines, exits) = self.state.withLock { state in
+            state.exitStatus = status
+            defer {
+                state.lineWaiters = []
+                state.exitWaiters = []
+            }
+            return (state.lineWaiters, state.exitWaiters)
+        }
+        for (_, continuation) in lines { continuation.resume(returning: nil) }
+        for continuation in exits { continuation.resume(returning: status) }
+    }
+
+    private static func completeLines(_ data: Data) -> [String] {
+        let text = String(decoding: data, as: UTF8.self)
+        var lines = text.components(separatedBy: "\n")
+        lines.removeLast()  // the part after the last newline is not complete yet
+        return lines
+    }
+}
+
+/// The built `dcmon` beside this test bundle.
+func dcmonExecutable() throws -> URL {
+    let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for candidate in [directory, directory.deletingLastPathComponent()] {
+        let url = candidate.appendingPathComponent("dcmon")
+        if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+    }
+    throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: directory.appendingPathComponent("dcmon").path])
+}
