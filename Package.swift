@@ -173,7 +173,12 @@ let package = Package(
         ),
         .testTarget(
             name: "DCMonTests",
-            dependencies: ["dcmon", "DeviceCloudTestSupport"],
+            dependencies: [
+                "dcmon",
+                "DeviceCloudTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strictSwift6
         ),
     ]

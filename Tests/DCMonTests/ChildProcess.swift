@@ -8,6 +8,7 @@ final class ChildProcess: Sendable {
         var lineWaiters: [(Int, CheckedContinuation<String?, Never>)] = []
         var exitWaiters: [CheckedContinuation<Int32, Never>] = []
         var exitStatus: Int32?
+        var errorWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
     private let process: Process
@@ -40,7 +41,7 @@ final class ChildProcess: Sendable {
         }
         Thread.detachNewThread { [weak self] in
             while case let data = errorOutput.availableData, !data.isEmpty {
-                self?.errors.withLock { $0.append(data) }
+                self?.receivedError(data)
             }
         }
     }
@@ -86,6 +87,33 @@ final class ChildProcess: Sendable {
         kill(self.process.processIdentifier, signal)
     }
 
+    /// How many bytes of standard error have arrived.
+    var errorByteCount: Int { self.errors.withLock { $0.count } }
+
+    /// Waits until standard error holds more than `count` bytes, or the process exits.
+    func waitForErrorOutput(beyond count: Int) async throws {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = self.state.withLock { state in
+                if state.exitStatus != nil || self.errorByteCount > count { return true }
+                state.errorWaiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
+        if self.state.withLock({ $0.exitStatus != nil }) {
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "the process exited: \(self.errorOutput)"])
+        }
+    }
+
+    private func receivedError(_ data: Data) {
+        let waiters = self.state.withLock { state in
+            self.errors.withLock { $0.append(data) }
+            defer { state.errorWaiters = [] }
+            return state.errorWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
     private func received(_ data: Data) {
         let ready: [(CheckedContinuation<String?, Never>, String)] = self.state.withLock { state in
             state.output.append(data)
@@ -102,14 +130,16 @@ final class ChildProcess: Sendable {
     }
 
     private func exited(_ status: Int32) {
-        let (lines, exits) = self.state.withLock { state in
+        let (lines, exits, errorWaiters) = self.state.withLock { state in
             state.exitStatus = status
             defer {
                 state.lineWaiters = []
                 state.exitWaiters = []
+                state.errorWaiters = []
             }
-            return (state.lineWaiters, state.exitWaiters)
+            return (state.lineWaiters, state.exitWaiters, state.errorWaiters)
         }
+        for waiter in errorWaiters { waiter.resume() }
         for (_, continuation) in lines { continuation.resume(returning: nil) }
         for continuation in exits { continuation.resume(returning: status) }
     }

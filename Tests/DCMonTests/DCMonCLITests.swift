@@ -1,5 +1,7 @@
+import AsyncHTTPClient
 import DeviceCloudTestSupport
 import Foundation
+import NIOCore
 import Testing
 
 @Suite("dcmon command line")
@@ -72,4 +74,57 @@ struct DCMonCLITests {
         simulator.signal(SIGTERM)
         #expect(try await withTimeout(.seconds(60)) { await simulator.exitStatus() } == 0)
     }
+}
+
+@Suite("dcmon receive-http")
+struct DCMonReceiveHTTPTests {
+    @Test("prints one JSON line per delivered event, refuses a wrong token, exits after --count")
+    func receiveHTTP() async throws {
+        let dcmon = try dcmonExecutable()
+        let receiver = try ChildProcess(
+            dcmon,
+            ["receive-http", "--port", "0", "--count", "2"],
+            environment: ["DC_RECEIVER_TOKEN": "hook:s3cret-token"]
+        )
+        defer { receiver.signal(SIGKILL) }
+        let port = try await withTimeout(.seconds(60)) { try await listeningPort(of: receiver) }
+        let url = "http://127.0.0.1:\(port)/push"
+        let json = #"{"Document":{"Msg":{"timestamp":"2026-01-01T00:00:00Z","topic":"7603/DataPoint/a","operation":"INSERTION","DataPoint":{"data":1}}}}"#
+        let xml = #"<Document><Msg topic="7603/DeviceCore/5" operation="update" timestamp="2026-01-01T00:00:01Z"><DeviceCore><devId>5</devId></DeviceCore></Msg></Document>"#
+        #expect(try await deliver(json, to: url, user: "hook", password: "wrong") == 401)
+        #expect(try await deliver(json, to: url, user: "hook", password: "s3cret-token") == 200)
+        #expect(try await deliver(xml, to: url, user: "hook", password: "s3cret-token") == 200)
+        #expect(try await withTimeout(.seconds(60)) { await receiver.exitStatus() } == 0)
+        let events = receiver.output.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        let topics = events.compactMap { $0["topic"] as? String }
+        let operations = events.compactMap { $0["operation"] as? String }
+        #expect(topics == ["7603/DataPoint/a", "7603/DeviceCore/5"])
+        #expect(operations == ["INSERTION", "UPDATE"])
+        #expect(!receiver.errorOutput.contains("s3cret-token"))
+    }
+}
+
+/// The port `receive-http` reports on standard error (`listening http://host:port/path`).
+private func listeningPort(of receiver: ChildProcess) async throws -> Int {
+    while true {
+        let seen = receiver.errorByteCount
+        if let line = receiver.errorOutput.split(separator: "\n").first(where: { $0.hasPrefix("listening ") }),
+            let url = URL(string: String(line.dropFirst("listening ".count))), let port = url.port
+        {
+            return port
+        }
+        try await receiver.waitForErrorOutput(beyond: seen)
+    }
+}
+
+/// PUTs a document with basic authentication; returns the status.
+private func deliver(_ body: String, to url: String, user: String, password: String) async throws -> Int {
+    var request = HTTPClientRequest(url: url)
+    request.method = .PUT
+    request.headers.add(name: "Authorization", value: "Basic " + Data("\(user):\(password)".utf8).base64EncodedString())
+    request.body = .bytes(ByteBuffer(string: body))
+    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+    return Int(response.status.code)
 }

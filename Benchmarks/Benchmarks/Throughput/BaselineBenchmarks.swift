@@ -56,15 +56,16 @@ func registerBaselineBenchmarks() {
     ) { benchmark in
         let total = 256 << 20
         let clock = ContinuousClock()
-        let elapsed = try await LoopbackCeiling.measure(totalBytes: total, clock: clock)
-        RateMetrics.record(benchmark, events: 0, bytes: total, elapsed: elapsed)
+        let (received, elapsed) = try await LoopbackCeiling.measure(totalBytes: total, clock: clock)
+        RateMetrics.record(benchmark, events: 0, bytes: received, elapsed: elapsed)
     }
 }
 
 /// Sends bytes from a NIO server to a NIO client over 127.0.0.1 and counts them: no framing,
 /// no decoding. What any client on this machine could receive at best.
 enum LoopbackCeiling {
-    static func measure(totalBytes: Int, clock: ContinuousClock) async throws -> Duration {
+    /// Returns the bytes that arrived (the server may close before the last writes leave) and the time taken.
+    static func measure(totalBytes: Int, clock: ContinuousClock) async throws -> (Int, Duration) {
         let group = MultiThreadedEventLoopGroup.singleton
         let server = try await ServerBootstrap(group: group)
             .bind(host: "127.0.0.1", port: 0) { child in
@@ -72,7 +73,7 @@ enum LoopbackCeiling {
             }
         let port = server.channel.localAddress?.port ?? 0
         let chunk = ByteBuffer(repeating: 0x41, count: 64 << 10)
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        return try await withThrowingTaskGroup(of: Void.self) { tasks -> (Int, Duration) in
             tasks.addTask {
                 try await server.executeThenClose { inbound in
                     for try await connection in inbound {
@@ -91,16 +92,17 @@ enum LoopbackCeiling {
                 channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
             }
             let start = clock.now
-            try await client.executeThenClose { inbound, _ in
+            let received = try await client.executeThenClose { inbound, _ in
                 var received = 0
                 for try await bytes in inbound {
                     received += bytes.readableBytes
                     if received >= totalBytes { break }
                 }
+                return received
             }
             let elapsed = clock.now - start
             try await tasks.waitForAll()
-            return elapsed
+            return (received, elapsed)
         }
     }
 }
