@@ -1,7 +1,9 @@
 import Synchronization
 
-/// Tells waiters the bound port once the server listens, or why it never will.
-final class ListeningSignal: Sendable {
+/// Tells waiters the bound port once a server listens, or why it never will.
+///
+/// Shared by the package's servers (simulator, HTTP receiver); not part of the public API.
+package final class ListeningSignal: Sendable {
     private struct State {
         var result: Result<Int, any Error>?
         var waiters: [Int: CheckedContinuation<Int, any Error>] = [:]
@@ -11,19 +13,21 @@ final class ListeningSignal: Sendable {
     private let state = Mutex(State())
 
     /// The port, once listening (and still after the server stopped).
-    var port: Int? {
+    package var port: Int? {
         self.state.withLock { state in
             guard case .success(let port) = state.result else { return nil }
             return port
         }
     }
 
-    func succeed(port: Int) {
+    package init() {}
+
+    package func succeed(port: Int) {
         self.finish(.success(port))
     }
 
     /// Fails the waiters; does nothing once the port is known.
-    func fail(_ error: any Error) {
+    package func fail(_ error: any Error) {
         self.finish(.failure(error))
     }
 
@@ -39,7 +43,7 @@ final class ListeningSignal: Sendable {
         }
     }
 
-    func wait() async throws -> Int {
+    package func wait() async throws -> Int {
         let id = self.state.withLock { state in
             defer { state.nextWaiterID += 1 }
             return state.nextWaiterID
