@@ -46,20 +46,19 @@ public actor HTTPMonitor: Monitor {
         description: String? = nil
     ) async throws {
         try await self.update(
-            MonitorDefinition(
+            .http(
                 topics: topics,
-                transportType: .http,
-                format: format,
+                url: url,
+                token: token,
+                method: method,
+                headers: headers,
+                connectTimeout: connectTimeout,
+                responseTimeout: responseTimeout,
                 batchSize: batchSize,
                 batchDuration: batchDuration,
                 compression: compression,
-                description: description,
-                transportURL: url?.absoluteString,
-                transportToken: token.map { "\($0.username):\($0.password)" },
-                transportMethod: method,
-                transportHeaders: headers,
-                connectTimeout: connectTimeout,
-                responseTimeout: responseTimeout
+                format: format,
+                description: description
             )
         )
     }

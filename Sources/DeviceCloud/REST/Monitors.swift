@@ -36,15 +36,14 @@ public struct Monitors: Sendable {
         description: String? = nil
     ) async throws -> TCPMonitor {
         let record = try await self.createRecord(
-            MonitorDefinition(
+            .tcp(
                 topics: topics,
-                transportType: .tcp,
-                format: format,
                 batchSize: batchSize,
                 batchDuration: batchDuration,
                 compression: compression,
+                format: format,
                 acknowledgement: acknowledgement,
-                autoReplayOnConnect: autoReplay,
+                autoReplay: autoReplay,
                 description: description
             )
         )
@@ -82,20 +81,19 @@ public struct Monitors: Sendable {
         description: String? = nil
     ) async throws -> HTTPMonitor {
         let record = try await self.createRecord(
-            MonitorDefinition(
+            .http(
                 topics: topics,
-                transportType: .http,
-                format: format,
+                url: url,
+                token: token,
+                method: method,
+                headers: headers,
+                connectTimeout: connectTimeout,
+                responseTimeout: responseTimeout,
                 batchSize: batchSize,
                 batchDuration: batchDuration,
                 compression: compression,
-                description: description,
-                transportURL: url.absoluteString,
-                transportToken: token.map { "\($0.username):\($0.password)" },
-                transportMethod: method,
-                transportHeaders: headers,
-                connectTimeout: connectTimeout,
-                responseTimeout: responseTimeout
+                format: format,
+                description: description
             )
         )
         return HTTPMonitor(record: record, cloud: self.cloud)

@@ -82,15 +82,14 @@ public actor TCPMonitor: Monitor {
         description: String? = nil
     ) async throws {
         try await self.update(
-            MonitorDefinition(
+            .tcp(
                 topics: topics,
-                transportType: .tcp,
-                format: format,
                 batchSize: batchSize,
                 batchDuration: batchDuration,
                 compression: compression,
+                format: format,
                 acknowledgement: acknowledgement,
-                autoReplayOnConnect: autoReplay,
+                autoReplay: autoReplay,
                 description: description
             )
         )
