@@ -176,6 +176,8 @@ let package = Package(
             dependencies: [
                 "dcmon",
                 "DeviceCloudTestSupport",
+                "DeviceCloudProtocol",
+                "DeviceCloudSimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

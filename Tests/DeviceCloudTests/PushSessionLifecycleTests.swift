@@ -37,7 +37,7 @@ struct PushSessionLifecycleTests {
 
     @Test("reconnects give up after the policy's attempts with a typed error")
     func reconnectExhausted() async throws {
-        var policy = ReconnectPolicy(initialBackoff: .milliseconds(5), maximumBackoff: .milliseconds(20))
+        var policy = try ReconnectPolicy(initialBackoff: .milliseconds(5), maximumBackoff: .milliseconds(20))
         policy.maximumAttempts = 3
         let error = try await withPushServer { server in
             let session = PushSession(configuration: sessionConfiguration(port: server.port, reconnect: policy))
