@@ -267,6 +267,15 @@ struct PushSessionStateMachineTests {
         connecting.endDriving()
         let connectingPull2 = connecting.beginPull()
         #expect(connectingPull2 == .drive)
+
+        // Once closed, any number of callers learn the outcome at once instead of waiting.
+        var closed = Machine(settings: Self.settings())
+        let closedConnect = closed.beginConnect()
+        #expect(closedConnect == .drive)
+        _ = closed.close()
+        let closedPull = closed.beginPull()
+        #expect(closedPull == .drive)
+        Self.expectFinish(closed.next())
     }
 
     // MARK: Close and cancel

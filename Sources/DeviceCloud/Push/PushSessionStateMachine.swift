@@ -122,6 +122,8 @@ struct PushSessionStateMachine<Connection: Sendable>: Sendable {
 
     /// The stream's consumer asks for the next batch.
     mutating func beginPull() -> DriverStart {
+        // Once closed there is no I/O left to share: every caller may read the outcome.
+        if case .closed = self.state { return .drive }
         switch self.driver {
         case .consumer: return .alreadyStreaming
         case .connect: return .wait
