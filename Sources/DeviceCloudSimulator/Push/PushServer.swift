@@ -162,9 +162,9 @@ public final class PushServer: Service, Sendable {
                 let status = await self.delegate.authorize(request)
                 var reply = ByteBuffer()
                 try PushFrameEncoder.write(.connectResponse(ConnectResponse(status: status)), into: &reply)
-                try await outbound.write(reply)
                 guard status == ConnectResponse.accepted else {
                     self.observer.update { $0.rejectedHandshakes += 1 }
+                    try await outbound.write(reply)
                     return
                 }
                 let session = PushServerSession(
@@ -174,15 +174,18 @@ public final class PushServer: Service, Sendable {
                     outbound: outbound,
                     observer: self.observer
                 )
-                try await self.stream(session, messages: &messages)
+                try await self.stream(session, answer: reply, messages: &messages)
             }
         } catch {
             self.logger.debug("push connection ended", metadata: ["error": "\(error)"])
         }
     }
 
+    /// Registers and counts the session, then answers the client: whoever sees the handshake
+    /// complete also sees the server's record of it.
     private func stream(
         _ session: PushServerSession,
+        answer: ByteBuffer,
         messages: inout NIOAsyncChannelInboundStream<PushMessage>.AsyncIterator
     ) async throws {
         let monitorID = session.monitorID
@@ -214,6 +217,8 @@ public final class PushServer: Service, Sendable {
             }
         }
         do {
+            try await session.outbound.write(answer)
+            session.answered.open()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     defer { session.close() }
