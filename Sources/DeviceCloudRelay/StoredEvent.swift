@@ -1,0 +1,73 @@
+public import DeviceCloud
+public import DeviceCloudProtocol
+public import Foundation
+import Crypto
+import NIOCore
+
+/// One row of the `monitor_events` table: an event as a sink stores it.
+///
+/// Both database sinks share this shape, so the same event gets the same ``eventKey`` whichever
+/// database holds it.
+public struct StoredEvent: Sendable, Hashable {
+    /// The monitor that delivered the event.
+    public var monitorID: UInt32
+    /// The block that carried it.
+    public var blockID: UInt16
+    /// The concrete topic, e.g. `7603/DataPoint/test`.
+    public var topic: String
+    /// `INSERTION`, `UPDATE` or `DELETE`.
+    public var operation: String
+    /// When the service recorded the event (ISO-8601, as sent), if it said.
+    public var eventTime: String?
+    /// The event's group, if any.
+    public var eventGroup: String?
+    /// The resource element, e.g. `DataPoint`.
+    public var resourceType: String
+    /// `json` or `xml`.
+    public var format: String
+    /// The resource's document text exactly as received.
+    public var body: String
+    /// SHA-256 over the event's exact bytes: its envelope (topic, operation, time, group and
+    /// resource type, each followed by a zero byte) and then the body's bytes as received.
+    ///
+    /// A replayed block carries byte-identical events, so the key finds them already stored;
+    /// two different events differ in some byte, so they get different keys.
+    public var eventKey: Data
+    /// Makes the row of `event`, which arrived in `batch`. (The database sets `received_at` when
+    /// the transaction writes the row.)
+    public init(_ event: MonitorEvent, of batch: MonitorBatch) {
+        self.monitorID = batch.monitorID
+        self.blockID = batch.blockID
+        self.topic = event.topic
+        self.operation = event.operation.rawValue
+        self.eventTime = event.timestamp
+        self.eventGroup = event.group
+        self.resourceType = event.resourceType
+        self.format = event.format == .xml ? "xml" : "json"
+        self.body = String(buffer: event.body)
+        self.eventKey = Self.key(of: event)
+    }
+
+    /// The rows of every event of `batches`, in delivery order.
+    public static func rows(of batches: [MonitorBatch]) -> [StoredEvent] {
+        var rows: [StoredEvent] = []
+        rows.reserveCapacity(batches.reduce(0) { $0 + $1.events.count })
+        for batch in batches {
+            for event in batch.events {
+                rows.append(StoredEvent(event, of: batch))
+            }
+        }
+        return rows
+    }
+
+    /// The ``eventKey`` of an event.
+    public static func key(of event: MonitorEvent) -> Data {
+        var hasher = SHA256()
+        for field in [event.topic, event.operation.rawValue, event.timestamp ?? "", event.group ?? "", event.resourceType] {
+            hasher.update(data: Data(field.utf8))
+            hasher.update(data: [0])
+        }
+        event.body.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+        return Data(hasher.finalize())
+    }
+}

@@ -1,0 +1,175 @@
+import ArgumentParser
+import DeviceCloud
+import DeviceCloudHTTPReceiver
+import DeviceCloudRelay
+import DeviceCloudSQLite
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `dcmon relay ID…`: store monitors' events in a database, acknowledging each block only after
+/// the transaction that holds it has committed.
+struct RelayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relay",
+        abstract: "Store TCP (and HTTP) monitors' events in SQLite or PostgreSQL, acknowledging each block after its commit.",
+        discussion: """
+            Events go to the monitor_events table, one row per event, each stored once however often \
+            the service delivers it. A block is acknowledged only after the transaction holding it \
+            committed, so a crash or kill loses nothing: the service replays what was not acknowledged. \
+            SIGINT or SIGTERM stop pulling, commit and acknowledge what is in flight, and exit 0. \
+            The database password comes from DC_RELAY_DB_PASSWORD or the URL and is never printed.
+            """
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Argument(help: "The TCP monitors' ids.")
+    var ids: [UInt32] = []
+
+    @Option(help: "Where to store events: sqlite:PATH or postgres://USER@HOST:PORT/DB.")
+    var to = "sqlite:dcmon-events.sqlite"
+
+    @Option(help: "Also receive an HTTP monitor's deliveries on this port of 127.0.0.1 (token from DC_RECEIVER_TOKEN).")
+    var receiveHTTP: Int?
+
+    @Option(help: "The monitor id stored with HTTP deliveries (an HTTP delivery does not say).")
+    var receiveHTTPMonitorID: UInt32 = 0
+
+    @Option(help: "Seconds between ownership checks when relays share monitors through PostgreSQL.")
+    var rebalanceInterval: Double = 5
+
+    @Option(help: "Seconds between status lines when standard error is not a terminal.")
+    var statusInterval: Double = 10
+
+    @Option(help: "SQLite durability: full (survives power loss) or normal (survives a relay crash).")
+    var synchronous: SynchronousOption = .full
+
+    @Flag(help: "Print no status lines.")
+    var quiet = false
+
+    @Flag(help: "Relay monitors whose monAckOption is off (their blocks are lost if the relay crashes before committing).")
+    var allowUnacknowledged = false
+
+    enum SynchronousOption: String, ExpressibleByArgument, CaseIterable {
+        case full, normal
+    }
+
+    func validate() throws {
+        if self.ids.isEmpty, self.receiveHTTP == nil {
+            throw ValidationError("name at least one monitor id, or --receive-http PORT")
+        }
+        if self.rebalanceInterval <= 0 { throw ValidationError("--rebalance-interval must be positive") }
+        if self.statusInterval <= 0 { throw ValidationError("--status-interval must be positive") }
+    }
+
+    func run() async throws {
+        try await reportingFailures {
+            var logger = Logger(label: "devicecloud.relay")
+            logger.logLevel = .notice
+            let destination = try RelayDestination(parsing: self.to)
+            // Open the database before connecting anywhere: a database error acknowledges nothing.
+            let sink = try self.openSink(destination)
+            if self.ids.isEmpty {
+                try await self.relay(sink: sink, sessions: [], logger: logger)
+                return
+            }
+            try await self.connection.withCloud { cloud in
+                let (_, credentials, _) = try self.connection.resolved()
+                var sessions: [PushSession] = []
+                for id in self.ids {
+                    let record = try await cloud.monitors.record(id: id)
+                    switch try RelayMonitorPolicy.check(monitor: id, record.definition, allowUnacknowledged: self.allowUnacknowledged) {
+                    case .safe: break
+                    case .warning(let warning): note("warning: \(warning)")
+                    }
+                    sessions.append(
+                        PushSession(
+                            configuration: .init(
+                                host: cloud.pushHost,
+                                port: cloud.configuration.pushPort,
+                                transport: cloud.configuration.pushTransport,
+                                credentials: credentials,
+                                monitorID: id,
+                                acknowledgement: record.definition.acknowledgement == .explicit ? .explicit : .off,
+                                reconnect: cloud.configuration.pushReconnect
+                            ),
+                            logger: logger
+                        )
+                    )
+                }
+                try await self.relay(sink: sink, sessions: sessions, logger: logger)
+            }
+        }
+    }
+
+    private func openSink(_ destination: RelayDestination) throws -> any MonitorSink {
+        switch destination {
+        case .sqlite(let path):
+            let synchronous: SQLiteEventSink.Configuration.Synchronous = self.synchronous == .full ? .full : .normal
+            return try SQLiteEventSink(path: path, configuration: .init(synchronous: synchronous))
+        case .postgres:
+            throw CommandFailure("PostgreSQL destinations are not available in this build; use sqlite:PATH")
+        }
+    }
+
+    private func relay(sink: any MonitorSink, sessions: [PushSession], logger: Logger) async throws {
+        var sources = sessions.map { MonitorRelay.Source.session($0) }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        var receiver: HTTPReceiver?
+        if let port = self.receiveHTTP {
+            let token = ProcessInfo.processInfo.environment["DC_RECEIVER_TOKEN"].flatMap(Self.credentials)
+            let http = HTTPReceiver(
+                configuration: .init(port: port, token: token, acknowledgement: .explicit, monitorID: self.receiveHTTPMonitorID),
+                logger: logger
+            )
+            receiver = http
+            sources.append(MonitorRelay.Source(name: "HTTP receiver", batches: http.events()))
+            services.append(.init(service: http))
+        }
+        let relay = MonitorRelay(sink: sink, sources: sources, logger: logger)
+        // Shut down in reverse order: the relay commits and acknowledges before the receiver stops.
+        services.append(.init(service: relay, successTerminationBehavior: .gracefullyShutdownGroup))
+        var configuration = ServiceGroupConfiguration(
+            services: services,
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
+        configuration.maximumGracefulShutdownDuration = .seconds(4)
+        configuration.maximumCancellationDuration = .milliseconds(500)
+        let group = ServiceGroup(configuration: configuration)
+        let monitors = sessions.count + (receiver == nil ? 0 : 1)
+        let statusInterval = Duration.milliseconds(Int(self.statusInterval * 1000))
+        let quiet = self.quiet
+        note("relaying \(monitors) monitor\(monitors == 1 ? "" : "s") to \(self.to.hasPrefix("sqlite:") ? self.to : (try? RelayDestination(parsing: self.to).description) ?? "the database")")
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            if let receiver {
+                let port = try await receiver.waitUntilListening()
+                note("listening http://127.0.0.1:\(port)/push")
+            }
+            if !quiet {
+                tasks.addTask {
+                    var status = RelayStatusLine(interval: statusInterval)
+                    while true {
+                        try await Task.sleep(for: status.interval)
+                        let line = status.line(relay.statistics, monitors: monitors)
+                        status.write(line)
+                    }
+                }
+            }
+            defer { tasks.cancelAll() }
+            try await tasks.next()
+        }
+        let statistics = relay.statistics
+        if !quiet {
+            note("relay stopped: stored \(statistics.eventsStored), duplicates skipped \(statistics.duplicatesSkipped), "
+                + "\(statistics.batchesAcknowledged) blocks acknowledged")
+        }
+    }
+
+    private static func credentials(_ text: String) -> Credentials? {
+        guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else { return nil }
+        return Credentials(username: String(text[..<colon]), password: String(text[text.index(after: colon)...]))
+    }
+}
