@@ -242,6 +242,9 @@ let package = Package(
             dependencies: [
                 "dcmon",
                 "DeviceCloudTestSupport",
+                "DeviceCloudProtocol",
+                "DeviceCloudSimulator",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

@@ -64,6 +64,12 @@ public final class SQLiteEventSink: MonitorSink {
     ///   has it, ``SQLiteSinkError/Code/readOnly`` when it cannot be written, …).
     public init(path: String, configuration: Configuration = Configuration()) throws(SQLiteSinkError) {
         self.path = path
+        if FileManager.default.fileExists(atPath: path), access(path, W_OK) != 0 {
+            throw SQLiteSinkError(
+                .readOnly,
+                "\(path) is read-only (\(String(cString: strerror(errno)))): the relay must write to it; nothing was acknowledged"
+            )
+        }
         self.lock = try SQLiteWriterLock(databasePath: path)
         var options = GRDB.Configuration()
         options.journalMode = .wal
