@@ -1,4 +1,4 @@
-public import DeviceCloud
+import DeviceCloud
 public import Logging
 import Metrics
 public import ServiceLifecycle
@@ -25,8 +25,11 @@ public import ServiceLifecycle
 /// commit that fails then is not retried: its batches stay unacknowledged and the service
 /// delivers them again.
 ///
-/// The relay ends when every source has ended (after committing what they delivered) and throws
-/// ``RelayError/Code/sourceFailed`` when one fails.
+/// A relay made with sources ends when every one has ended (after committing what they
+/// delivered) and throws ``RelayError/Code/sourceFailed`` when one fails. A relay made with no
+/// sources runs until shutdown and relays what ``attach(_:id:)`` gives it; ``detach(_:)`` stops
+/// one of those, commits and acknowledges what it delivered, and returns (how monitors are
+/// handed from one relay to another).
 public final class MonitorRelay: Service, Sendable {
     /// How transactions are grouped and retried.
     public let configuration: Configuration
@@ -35,6 +38,9 @@ public final class MonitorRelay: Service, Sendable {
     private let sources: [Source]
     private let logger: Logger
     private let progress = RelayProgress()
+    private let attachments = RelayAttachments()
+    private let attached: AsyncStream<(UInt32, Source)>
+    private let attachedContinuation: AsyncStream<(UInt32, Source)>.Continuation
     private let storedCounter = Counter(label: "devicecloud.relay.events_stored")
     private let duplicatesCounter = Counter(label: "devicecloud.relay.duplicates_skipped")
     private let commitsCounter = Counter(label: "devicecloud.relay.commits")
@@ -59,7 +65,36 @@ public final class MonitorRelay: Service, Sendable {
         self.sources = sources
         self.configuration = configuration
         self.logger = logger
+        (self.attached, self.attachedContinuation) = AsyncStream.makeStream()
     }
+
+    /// Adds a source to a relay made with no sources (it is pulled once ``run()`` runs).
+    ///
+    /// - Returns: `false` when a source with this id is attached already.
+    @discardableResult
+    public func attach(_ source: Source, id: UInt32) -> Bool {
+        guard self.attachments.add(id, stop: source.stop) else { return false }
+        self.attachedContinuation.yield((id, source))
+        return true
+    }
+
+    /// Stops pulling the source attached as `id`, waits until every batch it delivered is
+    /// committed and acknowledged, and forgets it.
+    ///
+    /// - Throws: `CancellationError` when the waiting task is cancelled.
+    public func detach(_ id: UInt32) async throws {
+        guard let last = await self.attachments.stopAndWait(id) else { return }
+        _ = try await self.progress.wait { $0.batchesAcknowledged + $0.acknowledgementsLost >= last }
+    }
+
+    /// Stops pulling every attached source at once, without waiting (fencing: the caller lost
+    /// the right to relay them). What they delivered is still committed and acknowledged.
+    public func stopAllAttached() {
+        self.attachments.stopAll()
+    }
+
+    /// The ids of the sources attached now.
+    public var attachedIDs: Set<UInt32> { self.attachments.ids }
 
     /// What the relay has done so far.
     public var statistics: Statistics { self.progress.statistics }
@@ -93,30 +128,46 @@ public final class MonitorRelay: Service, Sendable {
     private func pullAll(into inbox: RelayInbox) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for source in self.sources {
-                group.addTask { try await self.pull(source, into: inbox) }
+                group.addTask {
+                    if let failure = await self.pull(source, into: inbox).failure { throw failure }
+                }
+            }
+            if self.sources.isEmpty {
+                for await (id, source) in self.attached {
+                    group.addTask {
+                        // A failure is logged by pull; the source's owner sees it end.
+                        let last = await self.pull(source, into: inbox).last
+                        self.attachments.pullEnded(id, lastSequence: last)
+                    }
+                }
             }
             try await group.waitForAll()
         }
     }
 
-    private func pull(_ source: Source, into inbox: RelayInbox) async throws {
+    /// Pulls until the source ends; returns the inbox place of the last batch it put, and the
+    /// error it ended with, if any.
+    private func pull(_ source: Source, into inbox: RelayInbox) async -> (last: Int, failure: RelayError?) {
+        var last = 0
         do {
             for try await batch in source.batches {
                 self.progress.update { statistics in
                     statistics.batchesPulled += 1
                     statistics.eventsPulled += batch.events.count
                 }
-                await inbox.put(batch)
-                if Task.isCancelled { return }
+                last = await inbox.put(batch)
+                if Task.isCancelled { return (last, nil) }
             }
+            return (last, nil)
         } catch {
-            if Task.isCancelled || error is CancellationError { return }
+            if Task.isCancelled || error is CancellationError { return (last, nil) }
             self.logger.error("relay source failed", metadata: ["source": "\(source.name)", "error": "\(error)"])
-            throw RelayError(
+            let failure = RelayError(
                 .sourceFailed,
                 message: "\(source.name) ended with an error",
                 underlying: String(describing: error)
             )
+            return (last, failure)
         }
     }
 

@@ -21,6 +21,7 @@ final class RelayInbox: Sendable {
         var consumer: Consumer?
         var producers: [Int: CheckedContinuation<Void, Never>] = [:]
         var nextProducer = 0
+        var puts = 0
 
         var count: Int { self.batches.count - self.start }
 
@@ -44,14 +45,19 @@ final class RelayInbox: Sendable {
     var count: Int { self.state.withLock { $0.count } }
 
     /// Keeps `batch`, then waits while the inbox is over capacity (or until cancelled).
-    func put(_ batch: MonitorBatch) async {
-        let (wake, full) = self.state.withLock { state in
+    ///
+    /// - Returns: the batch's place in the order of all batches put (1 for the first): it is
+    ///   committed and acknowledged once that many batches are.
+    @discardableResult
+    func put(_ batch: MonitorBatch) async -> Int {
+        let (wake, full, sequence) = self.state.withLock { state in
             state.batches.append(batch)
             state.events += batch.events.count
-            return (state.wakeConsumerIfReady(), state.count > self.capacity)
+            state.puts += 1
+            return (state.wakeConsumerIfReady(), state.count > self.capacity, state.puts)
         }
         wake?.resume()
-        guard full else { return }
+        guard full else { return sequence }
         let id = self.state.withLock { state in
             state.nextProducer += 1
             return state.nextProducer
@@ -68,6 +74,7 @@ final class RelayInbox: Sendable {
         } onCancel: {
             self.state.withLock { $0.producers.removeValue(forKey: id) }?.resume()
         }
+        return sequence
     }
 
     /// Waits until `enough(pendingBatches, pendingEvents)` holds, the inbox is finished, or the
