@@ -38,7 +38,7 @@ public final class MonitorRelay: Service, Sendable {
     private let sources: [Source]
     private let logger: Logger
     private let progress = RelayProgress()
-    private let attachments = RelayAttachments()
+    private let pumps = RelayPumps()
     private let attached: AsyncStream<(UInt32, Source)>
     private let attachedContinuation: AsyncStream<(UInt32, Source)>.Continuation
     private let storedCounter = Counter(label: "devicecloud.relay.events_stored")
@@ -52,12 +52,12 @@ public final class MonitorRelay: Service, Sendable {
     ///
     /// - Parameters:
     ///   - sink: where transactions are committed.
-    ///   - sources: the streams to pull from.
+    ///   - sources: the streams to pull from; none for a relay fed by ``attach(_:id:)``.
     ///   - configuration: transaction sizes, interval and retry backoff.
     ///   - logger: receives commit failures and source errors.
     public init(
         sink: any MonitorSink,
-        sources: [Source],
+        sources: [Source] = [],
         configuration: Configuration = Configuration(),
         logger: Logger = Logger(label: "devicecloud.relay")
     ) {
@@ -67,34 +67,6 @@ public final class MonitorRelay: Service, Sendable {
         self.logger = logger
         (self.attached, self.attachedContinuation) = AsyncStream.makeStream()
     }
-
-    /// Adds a source to a relay made with no sources (it is pulled once ``run()`` runs).
-    ///
-    /// - Returns: `false` when a source with this id is attached already.
-    @discardableResult
-    public func attach(_ source: Source, id: UInt32) -> Bool {
-        guard self.attachments.add(id, stop: source.stop) else { return false }
-        self.attachedContinuation.yield((id, source))
-        return true
-    }
-
-    /// Stops pulling the source attached as `id`, waits until every batch it delivered is
-    /// committed and acknowledged, and forgets it.
-    ///
-    /// - Throws: `CancellationError` when the waiting task is cancelled.
-    public func detach(_ id: UInt32) async throws {
-        guard let last = await self.attachments.stopAndWait(id) else { return }
-        _ = try await self.progress.wait { $0.batchesAcknowledged + $0.acknowledgementsLost >= last }
-    }
-
-    /// Stops pulling every attached source at once, without waiting (fencing: the caller lost
-    /// the right to relay them). What they delivered is still committed and acknowledged.
-    public func stopAllAttached() {
-        self.attachments.stopAll()
-    }
-
-    /// The ids of the sources attached now.
-    public var attachedIDs: Set<UInt32> { self.attachments.ids }
 
     /// What the relay has done so far.
     public var statistics: Statistics { self.progress.statistics }
@@ -108,14 +80,70 @@ public final class MonitorRelay: Service, Sendable {
         try await self.progress.wait(until: condition)
     }
 
+    /// Adds a source to a relay made with no sources; it is pulled once ``run()`` runs.
+    ///
+    /// - Returns: `false` when a source with this id is attached already.
+    @discardableResult
+    public func attach(_ source: Source, id: UInt32) -> Bool {
+        guard self.pumps.add(.attached(id), stop: source.stop) else { return false }
+        self.attachedContinuation.yield((id, source))
+        return true
+    }
+
+    /// Hands back the source attached as `id`: stops pulling it, waits until every batch it
+    /// delivered is committed and acknowledged, then ends its stream (closing its connection).
+    ///
+    /// - Throws: `CancellationError` when the waiting task is cancelled (the stream is ended anyway).
+    public func detach(_ id: UInt32) async throws {
+        guard let last = self.pumps.beginStopping(.attached(id)) else { return }
+        do {
+            _ = try await self.progress.wait { $0.batchesAcknowledged + $0.acknowledgementsLost >= last }
+        } catch {
+            await self.pumps.close(.attached(id))
+            throw error
+        }
+        await self.pumps.close(.attached(id))
+    }
+
+    /// Ends every attached source's stream at once, without waiting for commits (fencing: the
+    /// caller lost the right to relay them). What they delivered is still committed; its
+    /// acknowledgements are lost with the connections and the service delivers those blocks
+    /// again, to be skipped as duplicates.
+    public func closeAllAttached() {
+        self.pumps.closeAll()
+    }
+
+    /// The ids of the attached sources being pulled now.
+    public var attachedIDs: Set<UInt32> { self.pumps.attachedIDs }
+
     /// Pulls, commits and acknowledges until every source ends, a source fails, or shutdown.
+    ///
+    /// On graceful shutdown the sources stay open until what they delivered is committed and
+    /// acknowledged (an acknowledgement travels on the connection that delivered its block);
+    /// then their streams are ended and the relay returns.
     public func run() async throws {
         let inbox = RelayInbox(capacity: self.configuration.maximumPendingBatches)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.commitLoop(inbox) }
             var pullFailure: (any Error)?
             do {
-                try await cancelWhenGracefulShutdown { try await self.pullAll(into: inbox) }
+                try await withThrowingTaskGroup(of: Bool.self) { pulls in
+                    pulls.addTask {
+                        try await self.pullAll(into: inbox)
+                        return true
+                    }
+                    pulls.addTask {
+                        try await gracefulShutdown()
+                        let last = self.pumps.beginStoppingAll()
+                        inbox.hurry()
+                        _ = try await self.progress.wait { $0.batchesAcknowledged + $0.acknowledgementsLost >= last }
+                        return false
+                    }
+                    _ = try await pulls.next()
+                    pulls.cancelAll()
+                    try await pulls.waitForAll()
+                }
+            } catch is CancellationError {
             } catch {
                 pullFailure = error
             }
@@ -127,47 +155,50 @@ public final class MonitorRelay: Service, Sendable {
 
     private func pullAll(into inbox: RelayInbox) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for source in self.sources {
+            for (index, source) in self.sources.enumerated() {
+                _ = self.pumps.add(.listed(index), stop: source.stop)
                 group.addTask {
-                    if let failure = await self.pull(source, into: inbox).failure { throw failure }
+                    if let failure = await self.pull(source, as: .listed(index), into: inbox) { throw failure }
                 }
             }
             if self.sources.isEmpty {
                 for await (id, source) in self.attached {
-                    group.addTask {
-                        // A failure is logged by pull; the source's owner sees it end.
-                        let last = await self.pull(source, into: inbox).last
-                        self.attachments.pullEnded(id, lastSequence: last)
-                    }
+                    // A failure is logged by pull; the source's owner sees it end.
+                    group.addTask { _ = await self.pull(source, as: .attached(id), into: inbox) }
                 }
             }
             try await group.waitForAll()
         }
     }
 
-    /// Pulls until the source ends; returns the inbox place of the last batch it put, and the
-    /// error it ended with, if any.
-    private func pull(_ source: Source, into inbox: RelayInbox) async -> (last: Int, failure: RelayError?) {
-        var last = 0
+    /// Pulls until the source ends or is told to stop (then after its batches are acknowledged);
+    /// returns the error it ended with, if any.
+    private func pull(_ source: Source, as key: RelayPumps.Key, into inbox: RelayInbox) async -> RelayError? {
+        defer { self.pumps.ended(key) }
         do {
+            if self.pumps.isStopping(key) { return nil }
             for try await batch in source.batches {
                 self.progress.update { statistics in
                     statistics.batchesPulled += 1
                     statistics.eventsPulled += batch.events.count
                 }
-                last = await inbox.put(batch)
-                if Task.isCancelled { return (last, nil) }
+                let sequence = await inbox.put(batch)
+                if self.pumps.put(key, sequence: sequence) || Task.isCancelled {
+                    // Keep the connection open until this batch's acknowledgement is written.
+                    inbox.hurry()
+                    _ = try? await self.progress.wait { $0.batchesAcknowledged + $0.acknowledgementsLost >= sequence }
+                    return nil
+                }
             }
-            return (last, nil)
+            return nil
         } catch {
-            if Task.isCancelled || error is CancellationError { return (last, nil) }
+            if Task.isCancelled || error is CancellationError || self.pumps.isStopping(key) { return nil }
             self.logger.error("relay source failed", metadata: ["source": "\(source.name)", "error": "\(error)"])
-            let failure = RelayError(
+            return RelayError(
                 .sourceFailed,
                 message: "\(source.name) ended with an error",
                 underlying: String(describing: error)
             )
-            return (last, failure)
         }
     }
 

@@ -18,6 +18,8 @@ final class RelayInbox: Sendable {
         var start = 0
         var events = 0
         var finished = false
+        /// Commit what is pending now, without waiting for the interval.
+        var hurry = false
         var consumer: Consumer?
         var producers: [Int: CheckedContinuation<Void, Never>] = [:]
         var nextProducer = 0
@@ -26,7 +28,7 @@ final class RelayInbox: Sendable {
         var count: Int { self.batches.count - self.start }
 
         mutating func wakeConsumerIfReady() -> CheckedContinuation<Void, Never>? {
-            guard let consumer = self.consumer, self.finished || consumer.enough(self.count, self.events) else {
+            guard let consumer = self.consumer, self.finished || (self.hurry && self.count > 0) || consumer.enough(self.count, self.events) else {
                 return nil
             }
             self.consumer = nil
@@ -83,7 +85,9 @@ final class RelayInbox: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let proceed = self.state.withLock { state in
-                    if state.finished || enough(state.count, state.events) || Task.isCancelled { return true }
+                    if state.finished || (state.hurry && state.count > 0) || enough(state.count, state.events) || Task.isCancelled {
+                        return true
+                    }
                     state.consumer = Consumer(enough: enough, continuation: continuation)
                     return false
                 }
@@ -101,6 +105,7 @@ final class RelayInbox: Sendable {
     /// both limits.
     func take(maximumBatches: Int, maximumEvents: Int) -> [MonitorBatch] {
         let (taken, producers) = self.state.withLock { state -> ([MonitorBatch], [CheckedContinuation<Void, Never>]) in
+            state.hurry = false
             var taken: [MonitorBatch] = []
             var events = 0
             while state.start < state.batches.count, taken.count < maximumBatches {
@@ -127,6 +132,14 @@ final class RelayInbox: Sendable {
         }
         for producer in producers { producer.resume() }
         return taken
+    }
+
+    /// Asks the consumer to commit what is pending now rather than wait for the interval.
+    func hurry() {
+        self.state.withLock { state in
+            state.hurry = true
+            return state.wakeConsumerIfReady()
+        }?.resume()
     }
 
     /// No more batches will come: the consumer drains what is pending and stops.

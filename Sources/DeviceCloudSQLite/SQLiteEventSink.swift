@@ -80,14 +80,17 @@ public final class SQLiteEventSink: MonitorSink {
         options.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
             try db.execute(sql: "PRAGMA cache_size = -32768")
-            if let maximumSize {
-                let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
-                try db.execute(sql: "PRAGMA max_page_count = \(max(1, maximumSize / pageSize))")
-            }
         }
         do {
             self.queue = try DatabaseQueue(path: path, configuration: options)
             try self.queue.write { db in try SQLiteRelaySchema.prepare(db, path: path) }
+            if let maximumSize {
+                // After opening: the queue's one connection keeps it, and opening needs a page or two.
+                try self.queue.writeWithoutTransaction { db in
+                    let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+                    try db.execute(sql: "PRAGMA max_page_count = \(max(1, maximumSize / pageSize))")
+                }
+            }
         } catch let error as SQLiteSinkError {
             throw error
         } catch {

@@ -45,26 +45,46 @@ struct MonitorRelaySQLiteTests {
         let database = try TemporaryDatabase()
         defer { database.cleanUp() }
         try await withSimulator(configuration: relaySimulatorConfiguration()) { simulator in
-            let id = try await relayMonitor(simulator, batchSize: 10)
+            // Blocks of 50 events: each needs more than the pages the empty tables have.
+            let id = try await relayMonitor(simulator, batchSize: 50)
             let total = 200
-            // A size cap below what the rows need: every transaction fails with SQLITE_FULL.
-            let full = try SQLiteEventSink(path: database.path, configuration: .init(maximumSize: 1))
-            let failing = MonitorRelay(
-                sink: full,
-                sources: [.session(relaySession(simulator, monitorID: id))],
-                configuration: .init(initialRetryDelay: .milliseconds(5), maximumRetryDelay: .milliseconds(20))
+            do { _ = try SQLiteEventSink(path: database.path) }
+            let emptySize = try #require(try FileManager.default.attributesOfItem(atPath: database.path)[.size] as? Int)
+            do {
+                // A size cap at the empty database's size: every transaction fails with SQLITE_FULL.
+                let failing = MonitorRelay(
+                    sink: try SQLiteEventSink(path: database.path, configuration: .init(maximumSize: emptySize)),
+                    sources: [.session(relaySession(simulator, monitorID: id))],
+                    configuration: .init(initialRetryDelay: .milliseconds(5), maximumRetryDelay: .milliseconds(20))
+                )
+                let failed = try await whileRunning(failing) {
+                    await raiseDataPoints(simulator, values: 0..<total)
+                    return try await withTimeout(.seconds(30)) {
+                        try await failing.wait { $0.failedCommits >= 3 && $0.batchesPulled == total / 50 }
+                    }
+                }
+                #expect(failed.batchesAcknowledged == 0)
+                #expect(failed.eventsStored == 0)
+                #expect(failed.lastFailure?.contains("databaseFull") == true)
+                #expect(simulator.pushServer.snapshot.acknowledgements[id, default: []].isEmpty)
+                #expect(try database.counts().rows == 0)
+            }
+            // A relay without the cap: the service replays the unacknowledged blocks.
+            let relay = MonitorRelay(
+                sink: try SQLiteEventSink(path: database.path),
+                sources: [.session(relaySession(simulator, monitorID: id))]
             )
-            let failed = try await whileRunning(failing) {
-                await raiseDataPoints(simulator, values: 0..<total)
-                return try await withTimeout(.seconds(30)) {
-                    try await failing.wait { $0.failedCommits >= 3 && $0.batchesPulled == total / 10 }
+            let statistics = try await whileRunning(relay) {
+                try await withTimeout(.seconds(30)) {
+                    try await simulator.pushServer.wait { $0.acknowledgements[id, default: []].count >= total / 50 }
+                    return try await relay.wait { $0.eventsStored == total && $0.batchesAcknowledged >= total / 50 }
                 }
             }
-            #expect(failed.batchesAcknowledged == 0)
-            #expect(failed.eventsStored == 0)
-            #expect(failed.lastFailure?.contains("databaseFull") == true)
-            #expect(simulator.pushServer.snapshot.acknowledgements[id, default: []].isEmpty)
-            #expect(try database.counts().rows == 0)
+            #expect(statistics.failedCommits == 0)
+            let counts = try database.counts()
+            #expect(counts.rows == total)
+            #expect(counts.keys == total)
+            #expect(counts.values == total)
         }
     }
 
