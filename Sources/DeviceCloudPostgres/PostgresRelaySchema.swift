@@ -59,6 +59,7 @@ enum PostgresRelaySchema {
                     """
                     CREATE TABLE IF NOT EXISTS relay_workers (
                         worker_id text PRIMARY KEY,
+                        backend_pid integer NOT NULL,
                         heartbeat_at timestamptz NOT NULL DEFAULT now(),
                         monitors bigint[] NOT NULL DEFAULT '{}'
                     )
