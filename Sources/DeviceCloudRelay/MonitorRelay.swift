@@ -207,7 +207,7 @@ public final class MonitorRelay: Service, Sendable {
         let maximumBatches = configuration.maximumBatchesPerCommit
         let maximumEvents = configuration.maximumEventsPerCommit
         while true {
-            await inbox.wait { batches, _ in batches > 0 }
+            await inbox.wait(cancellable: false) { batches, _ in batches > 0 }
             if inbox.isDrained { return }
             if configuration.commitInterval > .zero, !Task.isCancelled {
                 await withTaskGroup(of: Void.self) { group in

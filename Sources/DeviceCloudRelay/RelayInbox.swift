@@ -79,20 +79,30 @@ final class RelayInbox: Sendable {
         return sequence
     }
 
-    /// Waits until `enough(pendingBatches, pendingEvents)` holds, the inbox is finished, or the
-    /// task is cancelled.
-    func wait(until enough: @escaping @Sendable (Int, Int) -> Bool) async {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let proceed = self.state.withLock { state in
-                    if state.finished || (state.hurry && state.count > 0) || enough(state.count, state.events) || Task.isCancelled {
-                        return true
-                    }
-                    state.consumer = Consumer(enough: enough, continuation: continuation)
-                    return false
+    /// Waits until `enough(pendingBatches, pendingEvents)` holds or the inbox is finished; when
+    /// `cancellable`, also until the task is cancelled.
+    ///
+    /// The commit loop waits for its first batch without `cancellable`: a cancelled relay still
+    /// ends only once its pulls ended and ``finish()`` was called, so it never spins.
+    func wait(cancellable: Bool = true, until enough: @escaping @Sendable (Int, Int) -> Bool) async {
+        let register = { (continuation: CheckedContinuation<Void, Never>) in
+            let proceed = self.state.withLock { state in
+                if state.finished || (state.hurry && state.count > 0) || enough(state.count, state.events)
+                    || (cancellable && Task.isCancelled)
+                {
+                    return true
                 }
-                if proceed { continuation.resume() }
+                state.consumer = Consumer(enough: enough, continuation: continuation)
+                return false
             }
+            if proceed { continuation.resume() }
+        }
+        guard cancellable else {
+            await withCheckedContinuation(register)
+            return
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation(register)
         } onCancel: {
             self.state.withLock { state -> CheckedContinuation<Void, Never>? in
                 defer { state.consumer = nil }

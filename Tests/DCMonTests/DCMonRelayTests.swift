@@ -63,11 +63,11 @@ struct DCMonRelayTests {
         try await withSimulator { simulator in
             let id = try await relayTestMonitor(simulator)
             await raiseRelayDataPoints(simulator, values: 0..<20)
-            try setImmutable(path, true)
-            defer { try? setImmutable(path, false) }
+            try await setImmutable(path, true)
             let child = try ChildProcess(try dcmonExecutable(), relayArguments(simulator, id, path), environment: relayEnvironment())
             defer { child.signal(SIGKILL) }
             let status = try await withTimeout(.seconds(60)) { await child.exitStatus() }
+            try await setImmutable(path, false)
             #expect(status == 1)
             #expect(child.errorOutput.contains("read-only"), "\(child.errorOutput)")
             #expect(child.errorOutput.contains(path))
@@ -137,15 +137,12 @@ private func databaseCounts(_ path: String) throws -> (rows: Int, keys: Int, val
 }
 
 /// The immutable attribute (root ignores permissions) or, when not root, read-only permissions.
-private func setImmutable(_ path: String, _ immutable: Bool) throws {
+private func setImmutable(_ path: String, _ immutable: Bool) async throws {
     if geteuid() != 0 {
         try FileManager.default.setAttributes([.posixPermissions: immutable ? 0o444 : 0o644], ofItemAtPath: path)
         return
     }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
-    process.arguments = [immutable ? "+i" : "-i", path]
-    try process.run()
-    process.waitUntilExit()
-    try #require(process.terminationStatus == 0, "chattr failed: this test needs a file system with the immutable attribute")
+    let chattr = try ChildProcess(URL(fileURLWithPath: "/usr/bin/chattr"), [immutable ? "+i" : "-i", path])
+    let status = await chattr.exitStatus()
+    try #require(status == 0, "chattr failed: this test needs a file system with the immutable attribute")
 }
