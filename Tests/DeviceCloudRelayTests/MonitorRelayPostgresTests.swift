@@ -129,4 +129,48 @@ struct MonitorRelayPostgresTests {
             #expect(perMonitorRows == Array(repeating: perMonitor, count: 6))
         }
     }
+
+    @Test("a worker that loses its lease connection stops every session at once, then reconnects and claims again", .enabled(if: TestPostgres.isAvailable, TestPostgres.unavailableReason))
+    func fencing() async throws {
+        let database = try await TestPostgres.freshDatabase()
+        try await withSimulator(configuration: relaySimulatorConfiguration()) { simulator in
+            let first = try await relayMonitor(simulator, batchSize: 10)
+            let second = try await relayMonitor(simulator, batchSize: 10)
+            let sink = PostgresEventSink(configuration: database)
+            let relay = MonitorRelay(sink: sink)
+            let leases = PostgresMonitorLeases(
+                configuration: .init(monitors: [first, second], workerID: "fenced", rebalanceInterval: .milliseconds(300), database: database),
+                relay: relay,
+                makeSource: { id in .session(relaySession(simulator, monitorID: id)) }
+            )
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await sink.run() }
+                group.addTask { try await relay.run() }
+                group.addTask { try await leases.run() }
+                defer { group.cancelAll() }
+                try await withTimeout(.seconds(30)) {
+                    try await leases.wait { $0.count == 2 }
+                    try await simulator.pushServer.wait { $0.connectedMonitors.isSuperset(of: [first, second]) }
+                }
+                let terminated = try await TestPostgres.integers(
+                    "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(backend_pid) FROM relay_workers WHERE worker_id = 'fenced') AS t",
+                    in: database)
+                #expect(terminated == [1])
+                try await withTimeout(.seconds(30)) {
+                    try await leases.wait { $0.isEmpty }
+                    try await simulator.pushServer.wait { $0.connectedMonitors.isDisjoint(with: [first, second]) }
+                }
+                #expect(relay.attachedIDs.isEmpty)
+                try await withTimeout(.seconds(30)) { try await leases.wait { $0.count == 2 } }
+                await raiseDataPoints(simulator, values: 0..<100)
+                try await withTimeout(.seconds(30)) {
+                    try await simulator.pushServer.wait { snapshot in
+                        [first, second].allSatisfy { Set(snapshot.acknowledgements[$0, default: []]).count >= 10 }
+                    }
+                }
+            }
+            let rows = try await TestPostgres.integers("SELECT COUNT(*) FROM monitor_events", in: database)
+            #expect(rows == [200])
+        }
+    }
 }
