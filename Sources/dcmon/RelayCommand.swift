@@ -1,6 +1,7 @@
 import ArgumentParser
 import DeviceCloud
 import DeviceCloudHTTPReceiver
+import DeviceCloudPostgres
 import DeviceCloudRelay
 import DeviceCloudSQLite
 import Foundation
@@ -69,54 +70,66 @@ struct RelayCommand: AsyncParsableCommand {
             logger.logLevel = .notice
             let destination = try RelayDestination(parsing: self.to)
             // Open the database before connecting anywhere: a database error acknowledges nothing.
-            let sink = try self.openSink(destination)
+            let sink = try self.openSink(destination, logger: logger)
             if self.ids.isEmpty {
-                try await self.relay(sink: sink, sessions: [], logger: logger)
+                try await self.relay(sink: sink, destination: destination, sessions: [:], logger: logger)
                 return
             }
             try await self.connection.withCloud { cloud in
                 let (_, credentials, _) = try self.connection.resolved()
-                var sessions: [PushSession] = []
+                var sessions: [UInt32: PushSession.Configuration] = [:]
                 for id in self.ids {
                     let record = try await cloud.monitors.record(id: id)
                     switch try RelayMonitorPolicy.check(monitor: id, record.definition, allowUnacknowledged: self.allowUnacknowledged) {
                     case .safe: break
                     case .warning(let warning): note("warning: \(warning)")
                     }
-                    sessions.append(
-                        PushSession(
-                            configuration: .init(
-                                host: cloud.pushHost,
-                                port: cloud.configuration.pushPort,
-                                transport: cloud.configuration.pushTransport,
-                                credentials: credentials,
-                                monitorID: id,
-                                acknowledgement: record.definition.acknowledgement == .explicit ? .explicit : .off,
-                                reconnect: cloud.configuration.pushReconnect
-                            ),
-                            logger: logger
-                        )
+                    sessions[id] = PushSession.Configuration(
+                        host: cloud.pushHost,
+                        port: cloud.configuration.pushPort,
+                        transport: cloud.configuration.pushTransport,
+                        credentials: credentials,
+                        monitorID: id,
+                        acknowledgement: record.definition.acknowledgement == .explicit ? .explicit : .off,
+                        reconnect: cloud.configuration.pushReconnect
                     )
                 }
-                try await self.relay(sink: sink, sessions: sessions, logger: logger)
+                try await self.relay(sink: sink, destination: destination, sessions: sessions, logger: logger)
             }
         }
     }
 
-    private func openSink(_ destination: RelayDestination) throws -> any MonitorSink {
+    /// The sink, and the service that must run beside it (PostgreSQL's connection pool).
+    private func openSink(_ destination: RelayDestination, logger: Logger) throws -> any MonitorSink {
         switch destination {
         case .sqlite(let path):
             let synchronous: SQLiteEventSink.Configuration.Synchronous = self.synchronous == .full ? .full : .normal
             return try SQLiteEventSink(path: path, configuration: .init(synchronous: synchronous))
-        case .postgres:
-            throw CommandFailure("PostgreSQL destinations are not available in this build; use sqlite:PATH")
+        case .postgres(let target):
+            return PostgresEventSink(configuration: Self.postgresConfiguration(target), logger: logger)
         }
     }
 
-    private func relay(sink: any MonitorSink, sessions: [PushSession], logger: Logger) async throws {
-        var sources = sessions.map { MonitorRelay.Source.session($0) }
+    private static func postgresConfiguration(_ target: RelayDestination.PostgresTarget) -> PostgresEventSink.Configuration {
+        PostgresEventSink.Configuration(
+            host: target.host,
+            port: target.port,
+            username: target.username,
+            password: target.password,
+            database: target.database,
+            tls: target.tls ? .require(.makeClientConfiguration()) : .disable
+        )
+    }
+
+    private func relay(
+        sink: any MonitorSink,
+        destination: RelayDestination,
+        sessions: [UInt32: PushSession.Configuration],
+        logger: Logger
+    ) async throws {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         var receiver: HTTPReceiver?
+        var httpSource: MonitorRelay.Source?
         if let port = self.receiveHTTP {
             let token = ProcessInfo.processInfo.environment["DC_RECEIVER_TOKEN"].flatMap(Self.credentials)
             let http = HTTPReceiver(
@@ -124,12 +137,44 @@ struct RelayCommand: AsyncParsableCommand {
                 logger: logger
             )
             receiver = http
-            sources.append(MonitorRelay.Source(name: "HTTP receiver", batches: http.events()))
+            httpSource = MonitorRelay.Source(name: "HTTP receiver", batches: http.events(), stop: { http.close() })
             services.append(.init(service: http))
         }
-        let relay = MonitorRelay(sink: sink, sources: sources, logger: logger)
-        // Shut down in reverse order: the relay commits and acknowledges before the receiver stops.
-        services.append(.init(service: relay, successTerminationBehavior: .gracefullyShutdownGroup))
+        let relay: MonitorRelay
+        var leases: PostgresMonitorLeases?
+        if case .postgres(let target) = destination, let postgres = sink as? PostgresEventSink {
+            // Several relays share the monitors: each owns those whose advisory lock it holds.
+            services.insert(.init(service: postgres), at: 0)
+            relay = MonitorRelay(sink: sink, logger: logger)
+            let shared = PostgresMonitorLeases(
+                configuration: .init(
+                    monitors: Array(sessions.keys),
+                    rebalanceInterval: .milliseconds(Int(self.rebalanceInterval * 1000)),
+                    database: Self.postgresConfiguration(target)
+                ),
+                relay: relay,
+                makeSource: { id in
+                    guard let configuration = sessions[id] else {
+                        return MonitorRelay.Source(name: "monitor \(id)", batches: AsyncThrowingStream<MonitorBatch, any Error> { nil })
+                    }
+                    return .session(PushSession(configuration: configuration, logger: logger))
+                },
+                logger: logger
+            )
+            leases = shared
+            if let httpSource { relay.attach(httpSource, id: UInt32.max) }
+            services.append(.init(service: relay))
+            // Last: on shutdown the leases hand every monitor back (commit, acknowledge) first.
+            services.append(.init(service: shared))
+        } else {
+            var sources = sessions.keys.sorted().compactMap { id in
+                sessions[id].map { MonitorRelay.Source.session(PushSession(configuration: $0, logger: logger)) }
+            }
+            if let httpSource { sources.append(httpSource) }
+            relay = MonitorRelay(sink: sink, sources: sources, logger: logger)
+            // Shut down in reverse order: the relay commits and acknowledges before the receiver stops.
+            services.append(.init(service: relay, successTerminationBehavior: .gracefullyShutdownGroup))
+        }
         var configuration = ServiceGroupConfiguration(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
@@ -138,10 +183,12 @@ struct RelayCommand: AsyncParsableCommand {
         configuration.maximumGracefulShutdownDuration = .seconds(4)
         configuration.maximumCancellationDuration = .milliseconds(500)
         let group = ServiceGroup(configuration: configuration)
-        let monitors = sessions.count + (receiver == nil ? 0 : 1)
         let statusInterval = Duration.milliseconds(Int(self.statusInterval * 1000))
         let quiet = self.quiet
-        note("relaying \(monitors) monitor\(monitors == 1 ? "" : "s") to \(self.to.hasPrefix("sqlite:") ? self.to : (try? RelayDestination(parsing: self.to).description) ?? "the database")")
+        let http = receiver == nil ? 0 : 1
+        let ownership = leases
+        let monitorCount: @Sendable () -> Int = { (ownership?.ownedMonitors.count ?? sessions.count) + http }
+        note("relaying \(sessions.count + http) monitor\(sessions.count + http == 1 ? "" : "s") to \(destination)")
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             if let receiver {
@@ -153,7 +200,7 @@ struct RelayCommand: AsyncParsableCommand {
                     var status = RelayStatusLine(interval: statusInterval)
                     while true {
                         try await Task.sleep(for: status.interval)
-                        let line = status.line(relay.statistics, monitors: monitors)
+                        let line = status.line(relay.statistics, monitors: monitorCount())
                         status.write(line)
                     }
                 }
