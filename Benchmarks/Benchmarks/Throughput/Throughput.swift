@@ -6,4 +6,5 @@ let benchmarks: @Sendable () -> Void = {
     registerEndToEndBenchmarks()
     registerMemoryBenchmarks()
     registerManySessionsBenchmarks()
+    registerRelayBenchmarks()
 }
