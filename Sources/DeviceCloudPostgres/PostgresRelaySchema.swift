@@ -54,7 +54,6 @@ enum PostgresRelaySchema {
                     """,
                     logger: logger
                 )
-                try await connection.query("CREATE INDEX monitor_events_topic ON monitor_events (topic)", logger: logger)
                 try await connection.query(
                     """
                     CREATE TABLE IF NOT EXISTS relay_workers (

@@ -134,7 +134,7 @@ public final class MonitorRelay: Service, Sendable {
                     }
                     pulls.addTask {
                         try await gracefulShutdown()
-                        let last = self.pumps.beginStoppingAll()
+                        let last = max(self.pumps.beginStoppingAll(), inbox.putCount)
                         inbox.hurry()
                         _ = try await self.progress.wait { $0.batchesAcknowledged + $0.acknowledgementsLost >= last }
                         return false

@@ -46,6 +46,9 @@ final class RelayInbox: Sendable {
     /// Batches pending.
     var count: Int { self.state.withLock { $0.count } }
 
+    /// Batches put so far: the place of the latest one.
+    var putCount: Int { self.state.withLock { $0.puts } }
+
     /// Keeps `batch`, then waits while the inbox is over capacity (or until cancelled).
     ///
     /// - Returns: the batch's place in the order of all batches put (1 for the first): it is

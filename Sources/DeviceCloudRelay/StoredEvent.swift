@@ -1,7 +1,7 @@
 public import DeviceCloud
 public import DeviceCloudProtocol
 public import Foundation
-import Crypto
+public import Crypto
 import NIOCore
 
 /// One row of the `monitor_events` table: an event as a sink stores it.
@@ -62,12 +62,24 @@ public struct StoredEvent: Sendable, Hashable {
 
     /// The ``eventKey`` of an event.
     public static func key(of event: MonitorEvent) -> Data {
+        Data(Self.digest(of: event))
+    }
+
+    /// The SHA-256 behind ``eventKey``, without copying it into `Data`.
+    public static func digest(of event: MonitorEvent) -> SHA256.Digest {
         var hasher = SHA256()
-        for field in [event.topic, event.operation.rawValue, event.timestamp ?? "", event.group ?? "", event.resourceType] {
-            hasher.update(data: Data(field.utf8))
-            hasher.update(data: [0])
-        }
+        Self.update(&hasher, with: event.topic)
+        Self.update(&hasher, with: event.operation.rawValue)
+        Self.update(&hasher, with: event.timestamp ?? "")
+        Self.update(&hasher, with: event.group ?? "")
+        Self.update(&hasher, with: event.resourceType)
         event.body.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
-        return Data(hasher.finalize())
+        return hasher.finalize()
+    }
+
+    private static func update(_ hasher: inout SHA256, with field: String) {
+        var field = field
+        field.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        withUnsafeBytes(of: UInt8(0)) { hasher.update(bufferPointer: $0) }
     }
 }

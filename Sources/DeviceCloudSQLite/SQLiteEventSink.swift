@@ -102,22 +102,11 @@ public final class SQLiteEventSink: MonitorSink {
     ///
     /// - Throws: ``SQLiteSinkError``; the transaction is then rolled back.
     public func write(_ batches: [MonitorBatch]) async throws -> MonitorSinkReceipt {
-        let rows = StoredEvent.rows(of: batches)
-        if rows.isEmpty { return MonitorSinkReceipt(inserted: 0, duplicates: 0) }
+        let events = batches.reduce(0) { $0 + $1.events.count }
+        if events == 0 { return MonitorSinkReceipt(inserted: 0, duplicates: 0) }
         do {
-            let inserted = try await self.queue.write { db in
-                let statement = try db.cachedStatement(sql: SQLiteRelaySchema.insert)
-                var inserted = 0
-                for row in rows {
-                    try statement.execute(arguments: [
-                        Int64(row.monitorID), Int64(row.blockID), row.topic, row.operation, row.eventTime,
-                        row.eventGroup, row.resourceType, row.format, row.body, row.eventKey,
-                    ])
-                    inserted += db.changesCount
-                }
-                return inserted
-            }
-            return MonitorSinkReceipt(inserted: inserted, duplicates: rows.count - inserted)
+            let inserted = try await self.queue.write { db in try SQLiteEventInserter.insert(batches, into: db) }
+            return MonitorSinkReceipt(inserted: inserted, duplicates: events - inserted)
         } catch {
             throw Self.sinkError(error, path: self.path, opening: false)
         }

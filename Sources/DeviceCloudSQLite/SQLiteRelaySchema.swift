@@ -37,7 +37,6 @@ enum SQLiteRelaySchema {
                     received_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
                     UNIQUE (monitor_id, event_key)
                 );
-                CREATE INDEX monitor_events_topic ON monitor_events (topic);
                 INSERT INTO relay_schema (version) VALUES (1);
                 """)
         }

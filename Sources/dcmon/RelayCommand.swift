@@ -6,6 +6,8 @@ import DeviceCloudRelay
 import DeviceCloudSQLite
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 import ServiceLifecycle
 
 /// `dcmon relay ID…`: store monitors' events in a database, acknowledging each block only after
@@ -46,6 +48,9 @@ struct RelayCommand: AsyncParsableCommand {
     @Option(help: "SQLite durability: full (survives power loss) or normal (survives a relay crash).")
     var synchronous: SynchronousOption = .full
 
+    @Option(help: "Serve /metrics (Prometheus) and /health on this port of 127.0.0.1 (0 picks one, printed on standard error).")
+    var metricsPort: Int?
+
     @Flag(help: "Print no status lines.")
     var quiet = false
 
@@ -68,11 +73,13 @@ struct RelayCommand: AsyncParsableCommand {
         try await reportingFailures {
             var logger = Logger(label: "devicecloud.relay")
             logger.logLevel = .notice
+            // Before any metric is made: sessions, sinks and the relay create theirs when built.
+            let registry = self.metricsPort == nil ? nil : RelayMetricsServer.bootstrap()
             let destination = try RelayDestination(parsing: self.to)
             // Open the database before connecting anywhere: a database error acknowledges nothing.
             let sink = try self.openSink(destination, logger: logger)
             if self.ids.isEmpty {
-                try await self.relay(sink: sink, destination: destination, sessions: [:], logger: logger)
+                try await self.relay(sink: sink, destination: destination, sessions: [:], registry: registry, logger: logger)
                 return
             }
             try await self.connection.withCloud { cloud in
@@ -94,12 +101,13 @@ struct RelayCommand: AsyncParsableCommand {
                         reconnect: cloud.configuration.pushReconnect
                     )
                 }
-                try await self.relay(sink: sink, destination: destination, sessions: sessions, logger: logger)
+                try await self.relay(sink: sink, destination: destination, sessions: sessions, registry: registry, logger: logger)
             }
         }
     }
 
-    /// The sink, and the service that must run beside it (PostgreSQL's connection pool).
+    /// Opens the sink: SQLite at once (so a bad file fails before anything is pulled); PostgreSQL
+    /// connects when its pool runs.
     private func openSink(_ destination: RelayDestination, logger: Logger) throws -> any MonitorSink {
         switch destination {
         case .sqlite(let path):
@@ -125,13 +133,16 @@ struct RelayCommand: AsyncParsableCommand {
         sink: any MonitorSink,
         destination: RelayDestination,
         sessions: [UInt32: PushSession.Configuration],
+        registry: PrometheusCollectorRegistry?,
         logger: Logger
     ) async throws {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         var receiver: HTTPReceiver?
         var httpSource: MonitorRelay.Source?
         if let port = self.receiveHTTP {
-            let token = ProcessInfo.processInfo.environment["DC_RECEIVER_TOKEN"].flatMap(Self.credentials)
+            guard let token = ProcessInfo.processInfo.environment["DC_RECEIVER_TOKEN"].flatMap(Self.credentials) else {
+                throw CommandFailure("--receive-http needs the monitor's token as user:pass in DC_RECEIVER_TOKEN")
+            }
             let http = HTTPReceiver(
                 configuration: .init(port: port, token: token, acknowledgement: .explicit, monitorID: self.receiveHTTPMonitorID),
                 logger: logger
@@ -174,6 +185,21 @@ struct RelayCommand: AsyncParsableCommand {
             relay = MonitorRelay(sink: sink, sources: sources, logger: logger)
             // Shut down in reverse order: the relay commits and acknowledges before the receiver stops.
             services.append(.init(service: relay, successTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        if let registry, let port = self.metricsPort {
+            let owned = Gauge(label: "devicecloud.relay.monitors_owned")
+            let ownership = leases
+            let count = sessions.count
+            let server = RelayMetricsServer.application(
+                port: port,
+                registry: registry,
+                healthy: { relay.statistics.lastFailure == nil },
+                beforeScrape: { owned.record(ownership?.ownedMonitors.count ?? count) },
+                onListening: { note("metrics http://127.0.0.1:\($0)/metrics") },
+                logger: logger
+            )
+            // First: it stops last, so it reports until the relay has committed.
+            services.insert(.init(service: server), at: 0)
         }
         var configuration = ServiceGroupConfiguration(
             services: services,

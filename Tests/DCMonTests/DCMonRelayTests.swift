@@ -1,55 +1,116 @@
+import AsyncHTTPClient
 import DeviceCloudProtocol
 import DeviceCloudSimulator
 import DeviceCloudTestSupport
 import Foundation
 import GRDB
+import NIOCore
 import Testing
 
 @Suite("dcmon relay")
 struct DCMonRelayTests {
-    @Test("killed with SIGKILL mid-stream and restarted: every published event stored exactly once; SIGTERM exits 0")
-    func killAndRestart() async throws {
+    @Test("into SQLite: killed with SIGKILL mid-stream and restarted, every published event stored exactly once; SIGTERM exits 0")
+    func killAndRestartSQLite() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dcmon-relay-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("events.sqlite").path
+        try await killAndRestart(destination: "sqlite:\(path)") { try databaseCounts(path) }
+    }
+
+    @Test(
+        "into PostgreSQL: killed with SIGKILL mid-stream and restarted, every published event stored exactly once",
+        .enabled(if: ProcessInfo.processInfo.environment["DC_TEST_POSTGRES_URL"] != nil, "DC_TEST_POSTGRES_URL is not set")
+    )
+    func killAndRestartPostgres() async throws {
+        let server = try #require(ProcessInfo.processInfo.environment["DC_TEST_POSTGRES_URL"])
+        let name = "dcmon_relay_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"
+        _ = try await psql(server, "CREATE DATABASE \(name)")
+        var components = try #require(URLComponents(string: server))
+        components.path = "/\(name)"
+        let url = try #require(components.string)
+        try await killAndRestart(destination: url) {
+            let values = try await psql(
+                url,
+                "SELECT COUNT(*), COUNT(DISTINCT event_key), COUNT(DISTINCT body::json->>'data') FROM monitor_events"
+            ).split(separator: "|").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            try #require(values.count == 3)
+            return (values[0], values[1], values[2])
+        }
+    }
+
+    /// Relays into `destination`, kills the relay mid-stream, restarts it, and checks that every
+    /// event is stored exactly once.
+    private func killAndRestart(
+        destination: String,
+        counts: @escaping @Sendable () async throws -> (rows: Int, keys: Int, values: Int)
+    ) async throws {
         try await withSimulator { simulator in
             let id = try await relayTestMonitor(simulator)
-            let total = 3_000
-            let arguments = relayArguments(simulator, id, path)
+            let firstPart = 20_000
+            let total = 25_000
+            let arguments = relayArguments(simulator, id, destination)
             let environment = relayEnvironment()
             let dcmon = try dcmonExecutable()
 
             let first = try ChildProcess(dcmon, arguments, environment: environment)
             defer { first.signal(SIGKILL) }
             try await withTimeout(.seconds(60)) { try await simulator.pushServer.wait { $0.connectedMonitors.contains(id) } }
-            // Publish in chunks and kill the relay while they flow.
-            for chunk in 0..<10 {
-                await raiseRelayDataPoints(simulator, values: chunk * 150..<(chunk + 1) * 150)
-            }
+            await raiseRelayDataPoints(simulator, values: 0..<firstPart)
+            // Kill the relay at its first status line that shows stored events: mid-stream.
             try await withTimeout(.seconds(60)) { _ = try await storedCount(first, atLeast: 1) }
             first.signal(SIGKILL)
             #expect(try await withTimeout(.seconds(30)) { await first.exitStatus() } != 0)
-            await raiseRelayDataPoints(simulator, values: 1_500..<total)
-            let storedBefore = try databaseCounts(path).rows
-            #expect(storedBefore < total, "the relay stored everything before it was killed; the test proves nothing")
+            let storedBefore = try await counts().rows
+            #expect(storedBefore > 0)
+            #expect(storedBefore < firstPart, "the relay stored everything before it was killed; the test proves nothing")
+            await raiseRelayDataPoints(simulator, values: firstPart..<total)
 
             let second = try ChildProcess(dcmon, arguments, environment: environment)
             defer { second.signal(SIGKILL) }
             try await withTimeout(.seconds(60)) { _ = try await storedCount(second, atLeast: total - storedBefore) }
-            let acknowledged = simulator.pushServer.snapshot.acknowledgements[id, default: []].count
-            #expect(acknowledged > 0)
+            #expect(simulator.pushServer.snapshot.acknowledgements[id, default: []].count > 0)
             second.signal(SIGTERM)
             let start = ContinuousClock.now
             let status = try await withTimeout(.seconds(30)) { await second.exitStatus() }
             #expect(status == 0, "\(second.errorOutput)")
             #expect(ContinuousClock.now - start < .seconds(5))
 
-            let counts = try databaseCounts(path)
-            #expect(counts.rows == total)
-            #expect(counts.keys == total)
-            #expect(counts.values == total)
+            let stored = try await counts()
+            #expect(stored.rows == total)
+            #expect(stored.keys == total)
+            #expect(stored.values == total)
             #expect(!second.errorOutput.contains(TestAccount.password))
+        }
+    }
+
+    @Test("--metrics-port serves Prometheus metrics with the relay's counters, and /health")
+    func metrics() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dcmon-relay-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("events.sqlite").path
+        try await withSimulator { simulator in
+            let id = try await relayTestMonitor(simulator)
+            let relay = try ChildProcess(
+                try dcmonExecutable(),
+                relayArguments(simulator, id, "sqlite:\(path)") + ["--metrics-port", "0"],
+                environment: relayEnvironment()
+            )
+            defer { relay.signal(SIGKILL) }
+            let port = try await withTimeout(.seconds(60)) { try await metricsPort(of: relay) }
+            await raiseRelayDataPoints(simulator, values: 0..<500)
+            try await withTimeout(.seconds(60)) { _ = try await storedCount(relay, atLeast: 500) }
+            let (metricsStatus, metrics) = try await httpGet("http://127.0.0.1:\(port)/metrics")
+            #expect(metricsStatus == 200)
+            let stored = metrics.split(separator: "\n").first { $0.hasPrefix("devicecloud_relay_events_stored") }
+            #expect(stored.map { $0.hasSuffix(" 500") } == true, "\(metrics)")
+            #expect(metrics.contains("devicecloud_relay_commit_duration"))
+            #expect(metrics.contains("devicecloud_relay_monitors_owned 1"))
+            let (healthStatus, _) = try await httpGet("http://127.0.0.1:\(port)/health")
+            #expect(healthStatus == 200)
+            relay.signal(SIGTERM)
+            #expect(try await withTimeout(.seconds(30)) { await relay.exitStatus() } == 0)
         }
     }
 
@@ -64,7 +125,7 @@ struct DCMonRelayTests {
             let id = try await relayTestMonitor(simulator)
             await raiseRelayDataPoints(simulator, values: 0..<20)
             try await setImmutable(path, true)
-            let child = try ChildProcess(try dcmonExecutable(), relayArguments(simulator, id, path), environment: relayEnvironment())
+            let child = try ChildProcess(try dcmonExecutable(), relayArguments(simulator, id, "sqlite:\(path)"), environment: relayEnvironment())
             defer { child.signal(SIGKILL) }
             let status = try await withTimeout(.seconds(60)) { await child.exitStatus() }
             try await setImmutable(path, false)
@@ -87,10 +148,10 @@ private func relayTestMonitor(_ simulator: Simulator) async throws -> UInt32 {
     ).id
 }
 
-private func relayArguments(_ simulator: Simulator, _ id: UInt32, _ path: String) -> [String] {
+private func relayArguments(_ simulator: Simulator, _ id: UInt32, _ destination: String) -> [String] {
     [
-        "relay", "\(id)", "--to", "sqlite:\(path)", "--url", "http://127.0.0.1:\(simulator.httpPort)",
-        "--plain", "--push-port", "\(simulator.pushPort)", "--status-interval", "0.1",
+        "relay", "\(id)", "--to", destination, "--url", "http://127.0.0.1:\(simulator.httpPort)",
+        "--plain", "--push-port", "\(simulator.pushPort)", "--status-interval", "0.02",
     ]
 }
 
@@ -145,4 +206,34 @@ private func setImmutable(_ path: String, _ immutable: Bool) async throws {
     let chattr = try ChildProcess(URL(fileURLWithPath: "/usr/bin/chattr"), [immutable ? "+i" : "-i", path])
     let status = await chattr.exitStatus()
     try #require(status == 0, "chattr failed: this test needs a file system with the immutable attribute")
+}
+
+/// Runs `psql URL -Atc SQL` and returns its output (through a file: complete once psql exited).
+private func psql(_ url: String, _ sql: String) async throws -> String {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("psql-\(UUID().uuidString).txt")
+    defer { try? FileManager.default.removeItem(at: file) }
+    let child = try ChildProcess(URL(fileURLWithPath: "/usr/bin/psql"), [url, "-At", "-o", file.path, "-c", sql])
+    let status = try await withTimeout(.seconds(30)) { await child.exitStatus() }
+    try #require(status == 0, "psql failed: \(child.errorOutput)")
+    return (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+}
+
+/// The port `relay --metrics-port 0` reports on standard error (`metrics http://host:port/metrics`).
+private func metricsPort(of relay: ChildProcess) async throws -> Int {
+    while true {
+        let seen = relay.errorByteCount
+        if let line = relay.errorOutput.split(separator: "\n").first(where: { $0.hasPrefix("metrics ") }),
+            let url = URL(string: String(line.dropFirst("metrics ".count))), let port = url.port
+        {
+            return port
+        }
+        try await relay.waitForErrorOutput(beyond: seen)
+    }
+}
+
+/// GETs a URL on 127.0.0.1; returns the status and the body.
+private func httpGet(_ url: String) async throws -> (Int, String) {
+    let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
+    let body = try await response.body.collect(upTo: 1 << 20)
+    return (Int(response.status.code), String(buffer: body))
 }

@@ -107,3 +107,58 @@ enum RelayWorkload {
         }
     }
 }
+
+/// Where a relay's time goes without the network: building rows (digest, text) and one SQLite
+/// transaction of them.
+func registerSinkBenchmarks() {
+    let batches = Lazy { SinkWorkload.batches(blocks: 200, eventsPerBlock: 100) }
+    Benchmark(
+        "relay rows: digest and text of 20,000 events",
+        configuration: .init(metrics: RateMetrics.standard, maxDuration: .seconds(3))
+    ) { benchmark in
+        let clock = ContinuousClock()
+        let start = clock.now
+        let rows = StoredEvent.rows(of: batches.wrapped)
+        blackHole(rows.count)
+        RateMetrics.record(benchmark, events: rows.count, bytes: 0, elapsed: clock.now - start)
+    }
+    Benchmark(
+        "SQLite sink: one transaction of 20,000 events",
+        configuration: .init(metrics: RateMetrics.standard, maxDuration: .seconds(5), maxIterations: 10)
+    ) { benchmark in
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sink-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sink = try SQLiteEventSink(path: folder.appendingPathComponent("events.sqlite").path)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let receipt = try await sink.write(batches.wrapped)
+        precondition(receipt.inserted == 20_000)
+        RateMetrics.record(benchmark, events: receipt.inserted, bytes: 0, elapsed: clock.now - start)
+    }
+}
+
+enum SinkWorkload {
+    /// Decoded batches of distinct events, as a push session would hand them over.
+    static func batches(blocks: Int, eventsPerBlock: Int) -> [MonitorBatch] {
+        do {
+            let decoder = try BlockDecoder()
+            var frames = RelayWorkload.frames(blocks: blocks, eventsPerBlock: eventsPerBlock)
+            var frameDecoder = PushFrameDecoder()
+            var batches: [MonitorBatch] = []
+            while let message = try frameDecoder.decode(buffer: &frames) {
+                guard case .publishMessage(let publish) = message else { continue }
+                let block = try decoder.decode(publish)
+                batches.append(
+                    MonitorBatch(
+                        monitorID: 1, blockID: publish.blockID, compression: publish.compression, format: publish.format,
+                        document: block.document, events: block.events, acknowledgement: nil
+                    )
+                )
+            }
+            return batches
+        } catch {
+            fatalError("cannot build sink benchmark batches: \(error)")
+        }
+    }
+}

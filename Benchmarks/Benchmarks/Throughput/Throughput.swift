@@ -7,4 +7,5 @@ let benchmarks: @Sendable () -> Void = {
     registerMemoryBenchmarks()
     registerManySessionsBenchmarks()
     registerRelayBenchmarks()
+    registerSinkBenchmarks()
 }
