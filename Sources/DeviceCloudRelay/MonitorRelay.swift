@@ -93,16 +93,16 @@ public final class MonitorRelay: Service, Sendable {
     /// Hands back the source attached as `id`: stops pulling it, waits until every batch it
     /// delivered is committed and acknowledged, then ends its stream (closing its connection).
     ///
+    /// While the sink is failing this waits for the commit, as it must: a block is handed back
+    /// only once acknowledged. A batch that arrives meanwhile is still committed; its
+    /// acknowledgement may find the connection closed, and the service then delivers it again to
+    /// the next owner, which skips it as a duplicate.
+    ///
     /// - Throws: `CancellationError` when the waiting task is cancelled (the stream is ended anyway).
     public func detach(_ id: UInt32) async throws {
         guard let last = self.pumps.beginStopping(.attached(id)) else { return }
-        do {
-            _ = try await self.progress.wait { $0.batchesAcknowledged + $0.acknowledgementsLost >= last }
-        } catch {
-            await self.pumps.close(.attached(id))
-            throw error
-        }
-        await self.pumps.close(.attached(id))
+        defer { self.pumps.stop(.attached(id)) }
+        _ = try await self.progress.wait { $0.batchesAcknowledged + $0.acknowledgementsLost >= last }
     }
 
     /// Ends every attached source's stream at once, without waiting for commits (fencing: the

@@ -18,8 +18,6 @@ final class RelayPumps: Sendable {
         /// The inbox place of the last batch this pull put (0 before the first).
         var lastSequence = 0
         var stopping = false
-        var ended = false
-        var endWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
     private struct State {
@@ -61,13 +59,9 @@ final class RelayPumps: Sendable {
         self.state.withLock { $0.pumps[id]?.stopping ?? true }
     }
 
-    /// Records that pull `id` ended, and forgets it.
+    /// Records that pull `id` ended, and forgets it (so the id can be attached again).
     func ended(_ id: Key) {
-        let waiters = self.state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            defer { state.pumps[id] = nil }
-            return state.pumps[id]?.endWaiters ?? []
-        }
-        for waiter in waiters { waiter.resume() }
+        self.state.withLock { _ = $0.pumps.removeValue(forKey: id) }
     }
 
     /// Tells pull `id` to stop; returns the inbox place of its last batch so far, or `nil` when
@@ -89,18 +83,11 @@ final class RelayPumps: Sendable {
         }
     }
 
-    /// Ends pull `id`'s stream from outside (closing its connection) and waits until the pull ended.
-    func close(_ id: Key) async {
+    /// Ends pull `id`'s stream from outside (closing its connection), without waiting for the
+    /// pull to end: it may still be putting a batch that arrived meanwhile.
+    func stop(_ id: Key) {
         let stop = self.state.withLock { $0.pumps[id]?.stop }
         stop?()
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let ended = self.state.withLock { state -> Bool in
-                guard state.pumps[id] != nil else { return true }
-                state.pumps[id]?.endWaiters.append(continuation)
-                return false
-            }
-            if ended { continuation.resume() }
-        }
     }
 
     /// Ends every stream from outside at once, without waiting (fencing).
