@@ -47,6 +47,7 @@ extension HTTPReceiver {
         ///   - limits: Caps on inflated size and events.
         ///   - handoffTimeout: The wait for the consumer; default 4 s.
         ///   - maximumWaitingRequests: Deliveries in progress at once; default 16.
+        /// - Throws: ``DeviceCloudProtocol/ConfigurationError`` when a size or count is not positive.
         public init(
             host: String = "127.0.0.1",
             port: Int = 0,
@@ -59,8 +60,11 @@ extension HTTPReceiver {
             limits: PushLimits = .default,
             handoffTimeout: Duration = .seconds(4),
             maximumWaitingRequests: Int = 16
-        ) {
-            precondition(maximumBodySize > 0 && maximumWaitingRequests > 0)
+        ) throws(ConfigurationError) {
+            guard maximumBodySize > 0, maximumWaitingRequests > 0 else {
+                throw ConfigurationError("maximumBodySize and maximumWaitingRequests must be positive")
+            }
+            guard handoffTimeout > .zero else { throw ConfigurationError("handoffTimeout must be positive") }
             self.host = host
             self.port = port
             self.path = path

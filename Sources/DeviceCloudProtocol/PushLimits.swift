@@ -9,18 +9,30 @@ public struct PushLimits: Sendable, Hashable {
     /// The largest number of events one document may hold. Default 100,000.
     public var maximumEventsPerBatch: Int
 
-    /// Creates limits; every value must be positive.
+    /// Creates limits.
+    ///
+    /// - Throws: ``ConfigurationError`` when a value is not positive.
     public init(
         maximumFrameLength: Int = 16 << 20,
         maximumDecompressedSize: Int = 64 << 20,
         maximumEventsPerBatch: Int = 100_000
-    ) {
-        precondition(maximumFrameLength > 0 && maximumDecompressedSize > 0 && maximumEventsPerBatch > 0)
+    ) throws(ConfigurationError) {
+        guard maximumFrameLength > 0, maximumDecompressedSize > 0, maximumEventsPerBatch > 0 else {
+            throw ConfigurationError("push limits must be positive")
+        }
+        self.init(
+            validatedFrameLength: maximumFrameLength,
+            decompressedSize: maximumDecompressedSize,
+            eventsPerBatch: maximumEventsPerBatch
+        )
+    }
+
+    private init(validatedFrameLength maximumFrameLength: Int, decompressedSize maximumDecompressedSize: Int, eventsPerBatch maximumEventsPerBatch: Int) {
         self.maximumFrameLength = maximumFrameLength
         self.maximumDecompressedSize = maximumDecompressedSize
         self.maximumEventsPerBatch = maximumEventsPerBatch
     }
 
     /// The defaults: 16 MiB frames, 64 MiB inflated payloads, 100,000 events a batch.
-    public static let `default` = PushLimits()
+    public static let `default` = PushLimits(validatedFrameLength: 16 << 20, decompressedSize: 64 << 20, eventsPerBatch: 100_000)
 }

@@ -2,13 +2,20 @@ import ArgumentParser
 import DeviceCloud
 import DeviceCloudProtocol
 import Foundation
+import Logging
 import NIOCore
 
 /// `dcmon listen ID`: stream a TCP monitor's events as JSON lines.
 struct ListenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "listen",
-        abstract: "Stream a TCP monitor's events to standard output, one JSON object per event."
+        abstract: "Stream a TCP monitor's events to standard output, one JSON object per event.",
+        discussion: """
+            A block is acknowledged only after every one of its events is printed: with --count, \
+            a block that was printed only in part is not acknowledged, and the service sends it \
+            again. A block that cannot be decoded ends the command with exit 1 naming the block, \
+            unless --dead-letter is given.
+            """
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -16,27 +23,37 @@ struct ListenCommand: AsyncParsableCommand {
     @Argument(help: "The monitor id.")
     var id: UInt32
 
-    @Option(help: "explicit or off; read from the monitor (one GET) when not given.")
+    @Option(help: "explicit or off; read from the monitor (one GET) when not given (a missing or unknown monAckOption means explicit).")
     var ack: AckOption?
 
-    @Option(help: "Exit 0 after this many events (each batch is acknowledged after printing).")
+    @Option(help: "Exit 0 after this many events. A block printed only in part is not acknowledged.")
     var count: Int?
 
     @Option(help: "Stop after this many seconds: exit 0 without --count, 1 if --count was not reached.")
     var timeout: Double?
+
+    @Option(help: "Reconnect when nothing at all is received for this many seconds (default: wait for ever).")
+    var idleTimeout: Double?
+
+    @Option(help: "Write each undecodable block to a file in this folder, acknowledge it once the file is synced, and go on.")
+    var deadLetter: String?
 
     @Flag(help: "Print no events, only a final summary line (events, seconds, events/s).")
     var quiet = false
 
     func run() async throws {
         try await reportingFailures {
+            if let count = self.count, count <= 0 { throw CommandFailure("--count must be positive") }
+            let timeout = try self.timeout.map { try positiveSeconds($0, flag: "--timeout") }
+            let idleTimeout = try self.idleTimeout.map { try positiveSeconds($0, flag: "--idle-timeout") }
+            let deadLetters = try self.deadLetter.map { try DeadLetterFolder(path: $0) }
             try await self.connection.withCloud { cloud in
                 let acknowledgement: AcknowledgementMode
                 if let ack = self.ack {
                     acknowledgement = ack == .explicit ? .explicit : .off
                 } else {
                     let record = try await cloud.monitors.record(id: self.id)
-                    acknowledgement = record.definition.acknowledgement == .explicit ? .explicit : .off
+                    acknowledgement = AcknowledgementMode(record.definition.acknowledgement)
                 }
                 let (_, credentials, _) = try self.connection.resolved()
                 let session = PushSession(
@@ -47,15 +64,25 @@ struct ListenCommand: AsyncParsableCommand {
                         credentials: credentials,
                         monitorID: self.id,
                         acknowledgement: acknowledgement,
-                        reconnect: cloud.configuration.pushReconnect
-                    )
+                        reconnect: cloud.configuration.pushReconnect,
+                        idleTimeout: idleTimeout,
+                        undecodableBlocks: deadLetters == nil ? .fail : .deliver
+                    ),
+                    logger: Self.logger
                 )
-                try await self.consume(session)
+                try await self.consume(session, timeout: timeout, deadLetters: deadLetters)
             }
         }
     }
 
-    private func consume(_ session: PushSession) async throws {
+    /// Reconnects and undecodable blocks are reported on standard error; standard output carries only events.
+    private static var logger: Logger {
+        var logger = Logger(label: "devicecloud.push") { label in StreamLogHandler.standardError(label: label) }
+        logger.logLevel = .warning
+        return logger
+    }
+
+    private func consume(_ session: PushSession, timeout: Duration?, deadLetters: DeadLetterFolder?) async throws {
         let progress = ListenProgress()
         let limit = self.count
         let quiet = self.quiet
@@ -64,6 +91,12 @@ struct ListenCommand: AsyncParsableCommand {
                 try await session.withEvents { batches in
                     if !quiet { note("listening to monitor \(session.configuration.monitorID)") }
                     for try await batch in batches {
+                        if let error = batch.decodingError, let deadLetters {
+                            let file = try deadLetters.store(batch)
+                            await batch.acknowledge()
+                            note("dcmon: block \(batch.blockID) could not be decoded; saved to \(file) and acknowledged [\(error.underlying.map { "\($0)" } ?? error.message)]")
+                            continue
+                        }
                         var output = ByteBuffer()
                         var printed = 0
                         for event in batch.events {
@@ -72,15 +105,16 @@ struct ListenCommand: AsyncParsableCommand {
                             printed += 1
                         }
                         if !quiet { EventOutput.write(output) }
-                        await batch.acknowledge()
+                        // Only a block printed in full is acknowledged; the service resends the rest.
+                        if printed == batch.events.count { await batch.acknowledge() }
                         if await progress.add(printed, limit: limit) { return .reachedCount }
                     }
                     return .streamEnded
                 }
             }
-            if let timeout = self.timeout {
+            if let timeout {
                 group.addTask {
-                    try await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
+                    try await Task.sleep(for: timeout)
                     return .timedOut
                 }
             }

@@ -25,7 +25,7 @@ struct ReceiveHTTPCommand: AsyncParsableCommand {
     @Option(help: "The monitor's transport token, user:pass (env DC_RECEIVER_TOKEN; prefer the variable: flags show in process lists).")
     var token: String?
     @Option(help: "The path deliveries are PUT or POSTed to.") var path = "/push"
-    @Option(help: "Exit 0 after this many events.") var count: Int?
+    @Option(help: "Exit 0 after this many events. A delivery printed only in part is not acknowledged (answered 503, so it is resent).") var count: Int?
     @Option(help: "explicit: answer 200 after each batch is printed and acknowledged; off: once it is taken.")
     var ack: AckOption = .explicit
     @Option(help: "The monitor id printed with each event (an HTTP delivery does not say).") var monitorID: UInt32 = 0
@@ -35,16 +35,16 @@ struct ReceiveHTTPCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let count = self.count, count <= 0 { throw ValidationError("--count must be positive") }
-        if self.handoffTimeout <= 0 { throw ValidationError("--handoff-timeout must be positive") }
         if (self.tlsCert == nil) != (self.tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
     }
 
     func run() async throws {
         try await reportingFailures {
+            let handoffTimeout = try positiveSeconds(self.handoffTimeout, flag: "--handoff-timeout")
             var logger = Logger(label: "devicecloud.http-receiver")
             logger.logLevel = .notice
             let receiver = HTTPReceiver(
-                configuration: .init(
+                configuration: try .init(
                     host: self.host,
                     port: self.port,
                     path: self.path,
@@ -52,7 +52,7 @@ struct ReceiveHTTPCommand: AsyncParsableCommand {
                     acknowledgement: self.ack == .explicit ? .explicit : .off,
                     monitorID: self.monitorID,
                     tls: try self.tlsConfiguration(),
-                    handoffTimeout: .milliseconds(Int(self.handoffTimeout * 1000))
+                    handoffTimeout: handoffTimeout
                 ),
                 logger: logger
             )
@@ -79,13 +79,16 @@ struct ReceiveHTTPCommand: AsyncParsableCommand {
         var printed = 0
         for try await batch in batches {
             var output = ByteBuffer()
+            var printedHere = 0
             for event in batch.events {
                 if let count = self.count, printed >= count { break }
                 EventOutput.append(event, of: batch, to: &output)
                 printed += 1
+                printedHere += 1
             }
             EventOutput.write(output)
-            await batch.acknowledge()
+            // A delivery printed only in part is not acknowledged: it is answered 503 and resent.
+            if printedHere == batch.events.count { await batch.acknowledge() }
             if let count = self.count, printed >= count { return }
         }
     }

@@ -144,7 +144,7 @@ struct RelayCommand: AsyncParsableCommand {
                 throw CommandFailure("--receive-http needs the monitor's token as user:pass in DC_RECEIVER_TOKEN")
             }
             let http = HTTPReceiver(
-                configuration: .init(port: port, token: token, acknowledgement: .explicit, monitorID: self.receiveHTTPMonitorID),
+                configuration: try .init(port: port, token: token, acknowledgement: .explicit, monitorID: self.receiveHTTPMonitorID),
                 logger: logger
             )
             receiver = http

@@ -53,7 +53,7 @@ struct HTTPReceiverDeliveryTests {
     )
     func recognisesEncodingAndFormat(headers: [(String, String)]) async throws {
         try await withTimeout {
-            try await withReceiver(receiverConfiguration(acknowledgement: .off)) { batches, sender in
+            try await withReceiver(try receiverConfiguration(acknowledgement: .off)) { batches, sender in
                 for (format, compression) in [(PayloadFormat.json, PayloadCompression.zlib), (.xml, .zlib), (.json, .none), (.xml, .none)] {
                     if headers.contains(where: { $0.0 == "Content-Encoding" }), compression == .none { continue }
                     if headers.contains(where: { $0.1 == "application/json" }), format == .xml { continue }
@@ -101,7 +101,7 @@ struct HTTPReceiverDeliveryTests {
     @Test("a body over the size limit is answered 413, with or without a declared length")
     func refusesOversizeBody() async throws {
         try await withTimeout {
-            try await withReceiver(receiverConfiguration(maximumBodySize: 1024)) { batches, sender in
+            try await withReceiver(try receiverConfiguration(maximumBodySize: 1024)) { batches, sender in
                 let large = try SampleEvents.block(1, events: 40)
                 #expect(large.payload.readableBytes > 1024)
                 #expect(try await sender.send(large) == 413)
@@ -130,8 +130,8 @@ struct HTTPReceiverDeliveryTests {
     @Test("a zlib body that inflates past the limit, or holds too many events, is answered 413")
     func refusesOversizeDocument() async throws {
         try await withTimeout {
-            let limits = PushLimits(maximumDecompressedSize: 4096, maximumEventsPerBatch: 5)
-            try await withReceiver(receiverConfiguration(limits: limits)) { batches, sender in
+            let limits = try PushLimits(maximumDecompressedSize: 4096, maximumEventsPerBatch: 5)
+            try await withReceiver(try receiverConfiguration(limits: limits)) { batches, sender in
                 var zeros = ByteBuffer()
                 zeros.writeString("{\"Document\":{\"Msg\":\"")
                 zeros.writeRepeatingByte(UInt8(ascii: "a"), count: 100_000)
@@ -178,7 +178,7 @@ struct HTTPReceiverDeliveryTests {
     @Test("a consumer that does not take a batch in time gets the delivery answered 503")
     func answers503WhenNotTaken() async throws {
         try await withTimeout {
-            try await withReceiver(receiverConfiguration(handoffTimeout: .milliseconds(200))) { batches, sender in
+            try await withReceiver(try receiverConfiguration(handoffTimeout: .milliseconds(200))) { batches, sender in
                 #expect(try await sender.send(try SampleEvents.block(1, events: 1, first: 1)) == 503)
                 // The refused batch is gone: the next pull gets the next delivery.
                 try await expectDelivered(try SampleEvents.block(2, events: 1, first: 2), via: sender, to: batches, values: [2], blockID: 0)
@@ -189,7 +189,7 @@ struct HTTPReceiverDeliveryTests {
     @Test("a batch taken but not acknowledged in time is answered 503; acknowledging it later returns false")
     func answers503WhenNotAcknowledged() async throws {
         try await withTimeout {
-            try await withReceiver(receiverConfiguration(handoffTimeout: .milliseconds(300))) { batches, sender in
+            try await withReceiver(try receiverConfiguration(handoffTimeout: .milliseconds(300))) { batches, sender in
                 async let status = sender.send(try SampleEvents.block(1, events: 1, first: 1))
                 var iterator = batches.makeAsyncIterator()
                 let batch = try #require(try await iterator.next())
@@ -202,7 +202,7 @@ struct HTTPReceiverDeliveryTests {
     @Test("with acknowledgement off a delivery is answered 200 once taken; acknowledge() returns true")
     func acknowledgementOff() async throws {
         try await withTimeout {
-            try await withReceiver(receiverConfiguration(acknowledgement: .off)) { batches, sender in
+            try await withReceiver(try receiverConfiguration(acknowledgement: .off)) { batches, sender in
                 async let status = sender.send(try SampleEvents.block(1, events: 2, first: 1))
                 var iterator = batches.makeAsyncIterator()
                 let batch = try #require(try await iterator.next())
@@ -215,7 +215,7 @@ struct HTTPReceiverDeliveryTests {
     @Test("beyond the waiting limit a delivery is answered 503 at once")
     func boundsWaitingRequests() async throws {
         try await withTimeout {
-            try await withReceiver(receiverConfiguration(maximumWaitingRequests: 2)) { batches, sender in
+            try await withReceiver(try receiverConfiguration(maximumWaitingRequests: 2)) { batches, sender in
                 async let first = sender.send(try SampleEvents.block(1, events: 1, first: 1))
                 async let second = sender.send(try SampleEvents.block(2, events: 1, first: 2))
                 var iterator = batches.makeAsyncIterator()

@@ -15,7 +15,7 @@ struct HTTPReceiverLifecycleTests {
     @Test("cancelling the consuming task stops the server and frees its port")
     func cancellationFreesPort() async throws {
         try await withTimeout {
-            let receiver = HTTPReceiver(configuration: receiverConfiguration())
+            let receiver = HTTPReceiver(configuration: try receiverConfiguration())
             let port = try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     try await receiver.withEvents { batches in
@@ -28,7 +28,7 @@ struct HTTPReceiverLifecycleTests {
                 return port
             }
             // Nothing listens any more: a second receiver takes the same port.
-            let second = HTTPReceiver(configuration: receiverConfiguration(port: port))
+            let second = HTTPReceiver(configuration: try receiverConfiguration(port: port))
             try await second.withEvents { _ in
                 #expect(second.port == port)
             }
@@ -38,7 +38,7 @@ struct HTTPReceiverLifecycleTests {
     @Test("a consumer that breaks out of its loop stops the server; the waiting delivery gets 503")
     func breakingOutStopsServer() async throws {
         try await withTimeout {
-            let receiver = HTTPReceiver(configuration: receiverConfiguration())
+            let receiver = HTTPReceiver(configuration: try receiverConfiguration())
             try await withHTTPClient { client in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await receiver.run() }
@@ -53,7 +53,7 @@ struct HTTPReceiverLifecycleTests {
                     // run() returns by itself once the consumer is gone.
                     try await group.waitForAll()
                     // The port is free again.
-                    let second = HTTPReceiver(configuration: receiverConfiguration(port: port))
+                    let second = HTTPReceiver(configuration: try receiverConfiguration(port: port))
                     try await second.withEvents { _ in #expect(second.port == port) }
                 }
             }
@@ -63,10 +63,10 @@ struct HTTPReceiverLifecycleTests {
     @Test("a port in use fails withEvents with listenFailed before the body runs")
     func portInUse() async throws {
         try await withTimeout {
-            let first = HTTPReceiver(configuration: receiverConfiguration())
+            let first = HTTPReceiver(configuration: try receiverConfiguration())
             try await first.withEvents { _ in
                 let port = try #require(first.port)
-                let second = HTTPReceiver(configuration: receiverConfiguration(port: port))
+                let second = HTTPReceiver(configuration: try receiverConfiguration(port: port))
                 let error = await #expect(throws: HTTPReceiverError.self) {
                     try await second.withEvents { _ in
                         Issue.record("the body ran although the port is in use")
@@ -80,7 +80,7 @@ struct HTTPReceiverLifecycleTests {
     @Test("as a Service in a ServiceGroup: graceful shutdown ends the stream and run()")
     func runsAsService() async throws {
         try await withTimeout {
-            let receiver = HTTPReceiver(configuration: receiverConfiguration())
+            let receiver = HTTPReceiver(configuration: try receiverConfiguration())
             let group = ServiceGroup(
                 configuration: ServiceGroupConfiguration(services: [receiver], logger: Logger(label: "test"))
             )
@@ -102,7 +102,7 @@ struct HTTPReceiverLifecycleTests {
 
     @Test("events() can be called once")
     func oneStream() async throws {
-        let receiver = HTTPReceiver(configuration: receiverConfiguration())
+        let receiver = HTTPReceiver(configuration: try receiverConfiguration())
         _ = receiver.events()
         var iterator = receiver.events().makeAsyncIterator()
         let error = await #expect(throws: HTTPReceiverError.self) { _ = try await iterator.next() }
@@ -112,7 +112,7 @@ struct HTTPReceiverLifecycleTests {
     @Test("serves HTTPS with a certificate and key")
     func servesTLS() async throws {
         try await withTimeout {
-            var configuration = receiverConfiguration()
+            var configuration = try receiverConfiguration()
             configuration.tls = try HTTPReceiver.Configuration.serverTLS(
                 certificateChainFile: TestCertificates.path("server.pem"),
                 privateKeyFile: TestCertificates.path("server-key.pem")
@@ -134,8 +134,8 @@ struct HTTPReceiverLifecycleTests {
     }
 
     @Test("the token appears in no description of the configuration or the receiver")
-    func tokenStaysSecret() {
-        let receiver = HTTPReceiver(configuration: receiverConfiguration())
+    func tokenStaysSecret() throws {
+        let receiver = HTTPReceiver(configuration: try receiverConfiguration())
         for text in [
             String(describing: receiver.configuration),
             String(reflecting: receiver.configuration),

@@ -17,7 +17,7 @@ struct HTTPReceiverSimulatorTests {
     func deliversInOrder(format: MonitorFormat, compression: MonitorCompression) async throws {
         try await withTimeout(.seconds(30)) {
             try await withSimulatorAndCloud { simulator, cloud in
-                let receiver = HTTPReceiver(configuration: receiverConfiguration())
+                let receiver = HTTPReceiver(configuration: try receiverConfiguration())
                 try await receiver.withEvents { batches in
                     let monitor = try await cloud.monitors.createHTTPMonitor(
                         topics: ["DataPoint"],
@@ -55,7 +55,7 @@ struct HTTPReceiverSimulatorTests {
             try await withSimulatorAndCloud(configuration: fastRetries) { simulator, cloud in
                 let monitorToken = Credentials(username: "hook", password: "other-token")
                 // The first receiver expects another token: every attempt gets 401.
-                let refusing = HTTPReceiver(configuration: receiverConfiguration())
+                let refusing = HTTPReceiver(configuration: try receiverConfiguration())
                 let (port, monitorID) = try await refusing.withEvents { _ in
                     let monitor = try await cloud.monitors.createHTTPMonitor(
                         topics: ["DataPoint"],
@@ -71,7 +71,7 @@ struct HTTPReceiverSimulatorTests {
                 #expect(failures >= 1)
 
                 // A receiver with the monitor's token on the same port gets the retried block.
-                var configuration = receiverConfiguration(port: port)
+                var configuration = try receiverConfiguration(port: port)
                 configuration.token = monitorToken
                 let accepting = HTTPReceiver(configuration: configuration)
                 try await accepting.withEvents { batches in
@@ -92,7 +92,7 @@ struct HTTPReceiverSimulatorTests {
     func unacknowledgedBatchIsRedelivered() async throws {
         try await withTimeout(.seconds(30)) {
             try await withSimulatorAndCloud(configuration: fastRetries) { simulator, cloud in
-                let receiver = HTTPReceiver(configuration: receiverConfiguration(handoffTimeout: .milliseconds(300)))
+                let receiver = HTTPReceiver(configuration: try receiverConfiguration(handoffTimeout: .milliseconds(300)))
                 try await receiver.withEvents { batches in
                     let monitor = try await cloud.monitors.createHTTPMonitor(
                         topics: ["DataPoint"],
@@ -126,7 +126,7 @@ struct HTTPReceiverSimulatorTests {
     func consumerStoppingLosesNothing() async throws {
         try await withTimeout(.seconds(30)) {
             try await withSimulatorAndCloud(configuration: fastRetries) { simulator, cloud in
-                let first = HTTPReceiver(configuration: receiverConfiguration())
+                let first = HTTPReceiver(configuration: try receiverConfiguration())
                 let (port, monitorID) = try await first.withEvents { batches in
                     let monitor = try await cloud.monitors.createHTTPMonitor(
                         topics: ["DataPoint"],
@@ -142,7 +142,7 @@ struct HTTPReceiverSimulatorTests {
                     // Returns without acknowledging, as a crashing consumer would.
                     return (try #require(first.port), monitor.id)
                 }
-                let second = HTTPReceiver(configuration: receiverConfiguration(port: port))
+                let second = HTTPReceiver(configuration: try receiverConfiguration(port: port))
                 try await second.withEvents { batches in
                     var iterator = batches.makeAsyncIterator()
                     let batch = try #require(try await iterator.next())

@@ -17,8 +17,8 @@ func receiverConfiguration(
     maximumWaitingRequests: Int = 16,
     limits: PushLimits = .default,
     port: Int = 0
-) -> HTTPReceiver.Configuration {
-    HTTPReceiver.Configuration(
+) throws -> HTTPReceiver.Configuration {
+    try HTTPReceiver.Configuration(
         port: port,
         path: "/push",
         token: receiverToken,
@@ -90,10 +90,11 @@ func withHTTPClient<Result: Sendable>(
 
 /// Runs a receiver and hands its stream, a sender aimed at it and its port to `body`.
 func withReceiver<Result: Sendable>(
-    _ configuration: HTTPReceiver.Configuration = receiverConfiguration(),
+    _ configuration: HTTPReceiver.Configuration? = nil,
     _ body: (AsyncThrowingStream<MonitorBatch, any Error>, DeliverySender) async throws -> Result
 ) async throws -> Result {
-    let receiver = HTTPReceiver(configuration: configuration)
+    let resolved = try configuration ?? receiverConfiguration()
+    let receiver = HTTPReceiver(configuration: resolved)
     return try await withHTTPClient { client in
         try await receiver.withEvents { batches in
             let port = try #require(receiver.port)

@@ -148,13 +148,13 @@ struct JSONDocumentScannerTests {
         let entry = #"{"topic":"t","operation":"UPDATE","DataPoint":{"streamId":"s"}}"#
         let four = ByteBuffer(
             string: #"{"Document":{"Msg":["# + Array(repeating: entry, count: 4).joined(separator: ",") + "]}}")
-        let limits = PushLimits(maximumEventsPerBatch: 3)
+        let limits = try PushLimits(maximumEventsPerBatch: 3)
         let error = #expect(throws: PushProtocolError.self) {
             try DocumentDecoder.events(in: four, format: .json, limits: limits)
         }
         #expect(error?.code == .tooManyEvents)
         #expect(
-            try DocumentDecoder.events(in: four, format: .json, limits: PushLimits(maximumEventsPerBatch: 4)).count == 4
+            try DocumentDecoder.events(in: four, format: .json, limits: try PushLimits(maximumEventsPerBatch: 4)).count == 4
         )
 
         // The limit is hit before the rest of the document is read: garbage after the excess
@@ -162,13 +162,13 @@ struct JSONDocumentScannerTests {
         let truncatedAfterLimit = ByteBuffer(string: #"{"Document":{"Msg":["# + entry + "," + entry + ",{garbage")
         let early = #expect(throws: PushProtocolError.self) {
             try DocumentDecoder.events(
-                in: truncatedAfterLimit, format: .json, limits: PushLimits(maximumEventsPerBatch: 2))
+                in: truncatedAfterLimit, format: .json, limits: try PushLimits(maximumEventsPerBatch: 2))
         }
         #expect(early?.code == .tooManyEvents)
 
         let single = ByteBuffer(string: #"{"Document":{"Msg":"# + entry + "}}")
         #expect(
-            try DocumentDecoder.events(in: single, format: .json, limits: PushLimits(maximumEventsPerBatch: 1)).count
+            try DocumentDecoder.events(in: single, format: .json, limits: try PushLimits(maximumEventsPerBatch: 1)).count
                 == 1)
     }
 

@@ -143,7 +143,7 @@ struct PushFrameCodecTests {
 
     @Test("an oversize declared length fails from the header alone")
     func oversizeLength() throws {
-        var decoder = PushFrameDecoder(limits: PushLimits(maximumFrameLength: 1 << 20))
+        var decoder = PushFrameDecoder(limits: try PushLimits(maximumFrameLength: 1 << 20))
         var header = hex("0003 ffffffff")
         let error = #expect(throws: PushProtocolError.self) { try decoder.decode(buffer: &header) }
         #expect(error?.code == .frameTooLarge)

@@ -89,15 +89,15 @@ struct XMLDocumentScannerTests {
         let msg = #"<Msg topic="t" operation="update"><DataPoint/></Msg>"#
         let four = ByteBuffer(string: "<Document>" + String(repeating: msg, count: 4) + "</Document>")
         let error = #expect(throws: PushProtocolError.self) {
-            try DocumentDecoder.events(in: four, format: .xml, limits: PushLimits(maximumEventsPerBatch: 3))
+            try DocumentDecoder.events(in: four, format: .xml, limits: try PushLimits(maximumEventsPerBatch: 3))
         }
         #expect(error?.code == .tooManyEvents)
         #expect(
-            try DocumentDecoder.events(in: four, format: .xml, limits: PushLimits(maximumEventsPerBatch: 4)).count == 4)
+            try DocumentDecoder.events(in: four, format: .xml, limits: try PushLimits(maximumEventsPerBatch: 4)).count == 4)
         let truncatedAfterLimit = ByteBuffer(string: "<Document>" + msg + "<Msg <<<")
         let early = #expect(throws: PushProtocolError.self) {
             try DocumentDecoder.events(
-                in: truncatedAfterLimit, format: .xml, limits: PushLimits(maximumEventsPerBatch: 1))
+                in: truncatedAfterLimit, format: .xml, limits: try PushLimits(maximumEventsPerBatch: 1))
         }
         #expect(early?.code == .tooManyEvents)
     }

@@ -46,9 +46,17 @@ func relaySession(_ simulator: Simulator, monitorID: UInt32, acknowledgement: Ac
             monitorID: monitorID,
             acknowledgement: acknowledgement,
             handshakeTimeout: .seconds(10),
-            reconnect: ReconnectPolicy(initialBackoff: .milliseconds(10), maximumBackoff: .milliseconds(50))
+            reconnect: relayReconnect
         )
     )
+}
+
+/// Reconnects after 10 ms, at most 50 ms apart: tests never wait for real backoff.
+var relayReconnect: ReconnectPolicy {
+    var policy = ReconnectPolicy.default
+    policy.initialBackoff = .milliseconds(10)
+    policy.maximumBackoff = .milliseconds(50)
+    return policy
 }
 
 /// Raises DataPoints valued `values` on stream `relay` inside the simulator.

@@ -51,7 +51,7 @@ func pushSession(
     _ simulator: Simulator,
     monitorID: UInt32,
     acknowledgement: AcknowledgementMode = .off,
-    reconnect: ReconnectPolicy = ReconnectPolicy(initialBackoff: .milliseconds(10), maximumBackoff: .milliseconds(50))
+    reconnect: ReconnectPolicy = fastReconnect
 ) -> PushSession {
     PushSession(
         configuration: PushSession.Configuration(
@@ -153,4 +153,12 @@ func simulatorConfiguration(_ change: (inout Simulator.Configuration) -> Void = 
     var configuration = Simulator.Configuration(username: TestAccount.username, password: TestAccount.password)
     change(&configuration)
     return configuration
+}
+
+/// Reconnects after 10 ms, at most 50 ms apart: tests never wait for real backoff.
+var fastReconnect: ReconnectPolicy {
+    var policy = ReconnectPolicy.default
+    policy.initialBackoff = .milliseconds(10)
+    policy.maximumBackoff = .milliseconds(50)
+    return policy
 }

@@ -23,7 +23,7 @@ struct MonitorsErrorTests {
     @Test("exhausted retries fail typed, with the status and the number of attempts")
     func throttledExhausted() async throws {
         try await withSimulator { simulator in
-            let policy = RetryPolicy(maximumRetries: 2, initialDelay: .milliseconds(1), maximumDelay: .milliseconds(2))
+            let policy = try RetryPolicy(maximumRetries: 2, initialDelay: .milliseconds(1), maximumDelay: .milliseconds(2))
             try await withCloud(simulator, retry: policy) { cloud in
                 simulator.throttling.set(.always)
                 let error = try await deviceCloudError { _ = try await records(cloud.monitors.list()) }

@@ -6,7 +6,12 @@ import Foundation
 import Testing
 
 /// Retries fast enough for tests: the behaviour under test is the count, not the wait.
-let quickRetries = RetryPolicy(maximumRetries: 5, initialDelay: .milliseconds(1), multiplier: 1.5, maximumDelay: .milliseconds(5))
+let quickRetries: RetryPolicy = {
+    var policy = RetryPolicy.default
+    policy.initialDelay = .milliseconds(1)
+    policy.maximumDelay = .milliseconds(5)
+    return policy
+}()
 
 /// The simulator's REST base URL.
 func serviceURL(_ simulator: Simulator) throws -> URL {
@@ -32,7 +37,7 @@ func withCloud<Result: Sendable>(
         pushTransport: pushTransport,
         plainPushPort: simulator.pushPort,
         tlsPushPort: simulator.tlsPushPort ?? 3201,
-        pushReconnect: ReconnectPolicy(initialBackoff: .milliseconds(10), maximumBackoff: .milliseconds(50))
+        pushReconnect: fastReconnect
     )
     return try await withDeviceCloud(
         url: try serviceURL(simulator),

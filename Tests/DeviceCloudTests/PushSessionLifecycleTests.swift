@@ -37,7 +37,7 @@ struct PushSessionLifecycleTests {
 
     @Test("reconnects give up after the policy's attempts with a typed error")
     func reconnectExhausted() async throws {
-        var policy = ReconnectPolicy(initialBackoff: .milliseconds(5), maximumBackoff: .milliseconds(20))
+        var policy = try ReconnectPolicy(initialBackoff: .milliseconds(5), maximumBackoff: .milliseconds(20))
         policy.maximumAttempts = 3
         let error = try await withPushServer { server in
             let session = PushSession(configuration: sessionConfiguration(port: server.port, reconnect: policy))
@@ -137,6 +137,7 @@ struct PushSessionLifecycleTests {
             // The consumer is idle now; the server keeps writing until TCP pushes back.
             let blocked = try await withTimeout { try await server.wait { $0.backpressureEvents[1, default: 0] > 0 } }
             #expect(blocked.bytesPublished[1, default: 0] < 64 << 20)
+            #expect(blocked.handshakes[1] == 1, "the session never reconnected")
             let whileStalled = residentMemoryBytes() ?? 0
             #expect(whileStalled - baseline < 50 << 20)
 

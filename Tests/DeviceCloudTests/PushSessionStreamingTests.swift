@@ -115,7 +115,7 @@ struct PushSessionStreamingTests {
     func zlibBomb() async throws {
         try await withPushServer { server in
             var configuration = sessionConfiguration(port: server.port)
-            configuration.limits = PushLimits(maximumDecompressedSize: 1 << 20)
+            configuration.limits = try PushLimits(maximumDecompressedSize: 1 << 20)
             let session = PushSession(configuration: configuration)
             let bomb = PublishMessage(
                 blockID: 9,

@@ -11,7 +11,7 @@ func sessionConfiguration(
     username: String = TestAccount.username,
     password: String = TestAccount.password,
     acknowledgement: AcknowledgementMode = .explicit,
-    reconnect: ReconnectPolicy = ReconnectPolicy(initialBackoff: .milliseconds(10), maximumBackoff: .milliseconds(50)),
+    reconnect: ReconnectPolicy = fastReconnect,
     handshakeTimeout: Duration = .seconds(10)
 ) -> PushSession.Configuration {
     PushSession.Configuration(
@@ -55,4 +55,12 @@ func collect(
         if batches.count == count { break }
     }
     return batches
+}
+
+/// Reconnects after 10 ms, at most 50 ms apart: tests never wait for real backoff.
+var fastReconnect: ReconnectPolicy {
+    var policy = ReconnectPolicy.default
+    policy.initialBackoff = .milliseconds(10)
+    policy.maximumBackoff = .milliseconds(50)
+    return policy
 }

@@ -17,13 +17,22 @@ public struct MonitorBatch: Sendable {
     public let document: ByteBuffer
     /// The events in delivery order. Their bodies are slices of ``document``.
     public let events: [MonitorEvent]
+    /// Why the block could not be decoded, for a session whose
+    /// ``PushSession/Configuration/undecodableBlocks`` is ``UndecodableBlockPolicy/deliver``;
+    /// `nil` for every decoded batch.
+    ///
+    /// Such a batch has no ``events``; its ``document`` holds the inflated payload, or the payload
+    /// as received when inflating it was what failed. Acknowledging it skips the block for good.
+    public let decodingError: PushSessionError?
 
     let acknowledger: BatchAcknowledger
 
     init(
         monitorID: UInt32,
         message: PublishMessage,
-        decoded: BlockDecoder.DecodedBlock,
+        document: ByteBuffer,
+        events: [MonitorEvent],
+        decodingError: PushSessionError?,
         acknowledger: BatchAcknowledger
     ) {
         self.monitorID = monitorID
@@ -31,8 +40,9 @@ public struct MonitorBatch: Sendable {
         self.announcedCount = message.count
         self.compression = message.compression
         self.format = message.format
-        self.document = decoded.document
-        self.events = decoded.events
+        self.document = document
+        self.events = events
+        self.decodingError = decodingError
         self.acknowledger = acknowledger
     }
 
@@ -67,6 +77,7 @@ public struct MonitorBatch: Sendable {
         self.format = format
         self.document = document
         self.events = events
+        self.decodingError = nil
         self.acknowledger = acknowledgement.map { .callback($0) } ?? .disabled
     }
 

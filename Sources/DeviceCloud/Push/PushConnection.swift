@@ -3,7 +3,16 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 
-/// One TCP or TLS connection to the push service, with its codec and on-demand reader.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One TCP or TLS connection to the push service: its channel, codec, on-demand reader and
+/// acknowledgement writer. It performs I/O only; ``PushSessionStateMachine`` decides when.
 struct PushConnection: Sendable {
     let channel: any Channel
     /// Writes this connection's acknowledgements.
@@ -17,47 +26,50 @@ struct PushConnection: Sendable {
     }
 
     /// Opens a connection; the TLS handshake (if any) completes with the first exchange.
+    ///
+    /// - Parameter registerChannel: called with the channel as soon as it exists, before the
+    ///   connect completes, so that closing the session can abort a dial in flight.
     static func connect(
-        host: String,
-        port: Int,
-        transport: PushTransport,
-        limits: PushLimits,
-        connectTimeout: Duration,
-        group: any EventLoopGroup
+        configuration: PushSession.Configuration,
+        group: any EventLoopGroup,
+        registerChannel: @escaping @Sendable (any Channel) -> Void
     ) async throws -> PushConnection {
         let sslContext: NIOSSLContext?
         let serverHostname: String?
-        switch transport {
+        switch configuration.transport {
         case .plain:
             sslContext = nil
             serverHostname = nil
         case .tls(let options):
             sslContext = try options.makeContext()
-            let name = options.serverHostname ?? host
+            let name = options.serverHostname ?? configuration.host
             // An IP address cannot be sent as SNI; NIOSSL then checks the certificate's IP names.
             serverHostname = name.isIPAddress ? nil : name
         }
-        let channel = try await ClientBootstrap(group: group)
-            .connectTimeout(.nanoseconds(Int64(connectTimeout.seconds * 1e9)))
+        let limits = configuration.limits
+        var bootstrap = ClientBootstrap(group: group)
+            .connectTimeout(.nanoseconds(Int64(configuration.connectTimeout.seconds * 1e9)))
             .channelOption(.autoRead, value: false)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelOption(.socketOption(.so_keepalive), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let pipeline = channel.pipeline.syncOperations
-                    if let sslContext {
-                        try pipeline.addHandler(NIOSSLClientHandler(context: sslContext, serverHostname: serverHostname))
-                    }
-                    try pipeline.addHandler(ByteToMessageHandler(PushFrameDecoder(limits: limits)))
-                    try pipeline.addHandler(MessageToByteHandler(PushFrameEncoder()))
-                    try pipeline.addHandler(PushInboundReader())
+        if let keepalive = configuration.keepalive {
+            bootstrap = bootstrap.keepalive(keepalive)
+        }
+        // The reader is taken from the initializer, not looked up after the connect: a TLS
+        // failure can tear the pipeline down first, and the reader must still report it.
+        let (channel, reader) = try await bootstrap.connect(host: configuration.host, port: configuration.port) { channel in
+            registerChannel(channel)
+            return channel.eventLoop.makeCompletedFuture {
+                let pipeline = channel.pipeline.syncOperations
+                if let sslContext {
+                    try pipeline.addHandler(NIOSSLClientHandler(context: sslContext, serverHostname: serverHostname))
                 }
+                try pipeline.addHandler(ByteToMessageHandler(PushFrameDecoder(limits: limits)))
+                try pipeline.addHandler(MessageToByteHandler(PushFrameEncoder()))
+                let reader = PushInboundReader()
+                try pipeline.addHandler(reader)
+                return (channel, NIOLoopBound(reader, eventLoop: channel.eventLoop))
             }
-            .connect(host: host, port: port)
-            .get()
-        let reader = try await channel.eventLoop.submit {
-            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: PushInboundReader.self), eventLoop: channel.eventLoop)
-        }.get()
+        }
         return PushConnection(channel: channel, reader: reader)
     }
 
@@ -65,11 +77,10 @@ struct PushConnection: Sendable {
     /// connection closed cleanly.
     ///
     /// Cancelling the calling task closes the connection.
-    func next(timeout: Duration? = nil) async throws -> [PushMessage] {
+    func next() async throws -> [PushMessage] {
         let reader = self.reader
-        let amount = timeout.map { TimeAmount.nanoseconds(Int64($0.seconds * 1e9)) }
         let eventLoop = self.channel.eventLoop
-        let future = eventLoop.flatSubmit { reader.value.next(timeout: amount, on: eventLoop) }
+        let future = eventLoop.flatSubmit { reader.value.next(on: eventLoop) }
         let channel = self.channel
         return try await withTaskCancellationHandler {
             try await future.get()
@@ -78,12 +89,56 @@ struct PushConnection: Sendable {
         }
     }
 
-    func send(_ message: PushMessage) async throws {
-        try await self.channel.writeAndFlush(message)
+    /// Like ``next()``, but `nil` when nothing arrived within `timeout` on `clock` (the
+    /// connection is then closed: it is given up).
+    func next(within timeout: Duration, on clock: any Clock<Duration>) async throws -> [PushMessage]? {
+        try await withThrowingTaskGroup(of: [PushMessage]?.self) { group in
+            group.addTask { try await self.next() }
+            group.addTask {
+                try await clock.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            // Both children return a value or throw, so the group always yields one result.
+            guard let first = try await group.next() else { return nil }
+            return first
+        }
     }
 
+    /// Writes the ConnectRequest. Not awaited: under TLS the write completes only after the
+    /// handshake, which needs the read that follows.
+    func send(_ request: ConnectRequest) {
+        self.channel.writeAndFlush(PushMessage.connectRequest(request), promise: nil)
+    }
+
+    /// Closes the connection after any acknowledgements already queued: going through the event
+    /// loop puts the close behind their flush even when called on the loop.
     func close() {
-        self.channel.close(promise: nil)
+        let channel = self.channel
+        channel.eventLoop.execute { channel.close(promise: nil) }
+    }
+}
+
+extension ClientBootstrap {
+    /// Turns on TCP keepalive with the given probing, so a dead peer is found on a silent connection.
+    func keepalive(_ keepalive: TCPKeepalive) -> ClientBootstrap {
+        #if canImport(Darwin)
+        let idleOption = TCP_KEEPALIVE
+        #else
+        let idleOption = TCP_KEEPIDLE
+        #endif
+        return self
+            .channelOption(.socketOption(.so_keepalive), value: 1)
+            .channelOption(.tcpOption(.init(rawValue: idleOption)), value: SocketOptionValue(keepalive.idle.wholeSeconds))
+            .channelOption(.tcpOption(.init(rawValue: TCP_KEEPINTVL)), value: SocketOptionValue(keepalive.interval.wholeSeconds))
+            .channelOption(.tcpOption(.init(rawValue: TCP_KEEPCNT)), value: SocketOptionValue(clamping: keepalive.count))
+    }
+}
+
+extension Duration {
+    /// The whole seconds, clamped to what a socket option holds.
+    var wholeSeconds: Int32 {
+        Int32(clamping: self.components.seconds)
     }
 }
 

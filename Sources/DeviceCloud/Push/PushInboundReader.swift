@@ -1,30 +1,30 @@
 import DeviceCloudProtocol
 import NIOCore
 
-/// Hands decoded frames to one consumer on demand, reading the socket only while a request is open.
+/// Hands decoded frames to one reader on demand, reading the socket only while a request is open.
 ///
-/// The channel runs with auto-read off: a socket read is issued only when the consumer asks for
+/// The channel runs with auto-read off: a socket read is issued only when the session asks for
 /// more and nothing is buffered. The frames decoded from one read are handed over together, so a
 /// stream of small blocks costs one event-loop hop per read rather than per block, and at most one
 /// read's worth waits here: a consumer that stops pulling stops the reads, TCP's window closes, and
-/// the server is pushed back. Must be used on its channel's event loop (see ``next(timeout:)``).
+/// the server is pushed back. It only performs reads; whether the session goes on is decided by
+/// ``PushSessionStateMachine``. Must be used on its channel's event loop (see ``next(on:)``).
 final class PushInboundReader: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = PushMessage
     typealias OutboundIn = PushMessage
     typealias OutboundOut = PushMessage
 
-    /// Raised to the waiting consumer when no message arrived within the requested time.
-    struct Timeout: Error {}
+    /// Asked for a read while another was still open: the session's driver guarantees it is not.
+    struct OverlappingRead: Error {}
 
     private var buffered: [PushMessage] = []
     private var pending: EventLoopPromise<[PushMessage]>?
-    private var pendingTimeout: Scheduled<Void>?
-    /// `nil` while open; `.success` after a clean close; `.failure` after an error.
-    private var terminal: Result<Void, any Error>?
+    /// How the channel ended: `.success` after a clean close, `.failure` after an error.
+    private var ending: Result<Void, any Error>?
     private var context: ChannelHandlerContext?
-    /// Set once a close was asked for or an error ended the stream: from then on the socket is
-    /// read freely, because a TLS shutdown must read the peer's close_notify to complete.
-    private var isDraining = false
+    /// Once a close is under way the socket is read freely: a TLS shutdown must read the peer's
+    /// close_notify to complete.
+    private var isClosing = false
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
@@ -32,7 +32,7 @@ final class PushInboundReader: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
-        self.finish(.failure(ChannelError.ioOnClosedChannel))
+        self.end(.failure(ChannelError.ioOnClosedChannel))
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -43,39 +43,35 @@ final class PushInboundReader: ChannelDuplexHandler, RemovableChannelHandler {
         if !self.buffered.isEmpty, let promise = self.takePending() {
             promise.succeed(self.takeBuffered())
         }
-        // A read may end mid-frame; keep reading while the consumer is waiting.
-        if self.isDraining || (self.pending != nil && self.terminal == nil) {
+        // A read may end mid-frame; keep reading while a request is open.
+        if self.isClosing || (self.pending != nil && self.ending == nil) {
             context.read()
         }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        self.finish(.failure(error))
-        self.startDraining(context: context)
+        self.end(.failure(error))
+        self.startClosing(context: context)
         context.close(promise: nil)
     }
 
     func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
-        self.startDraining(context: context)
+        self.startClosing(context: context)
         context.close(mode: mode, promise: promise)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        self.finish(.success(()))
+        self.end(.success(()))
         context.fireChannelInactive()
     }
 
     /// The messages decoded so far, at least one; empty once the connection closed cleanly.
-    ///
-    /// - Parameters:
-    ///   - timeout: fail with ``Timeout`` when nothing arrives in time.
-    ///   - eventLoop: the channel's event loop, the one this is called on.
-    func next(timeout: TimeAmount?, on eventLoop: any EventLoop) -> EventLoopFuture<[PushMessage]> {
+    func next(on eventLoop: any EventLoop) -> EventLoopFuture<[PushMessage]> {
         eventLoop.preconditionInEventLoop()
         if !self.buffered.isEmpty {
             return eventLoop.makeSucceededFuture(self.takeBuffered())
         }
-        switch self.terminal {
+        switch self.ending {
         case .success: return eventLoop.makeSucceededFuture([])
         case .failure(let error): return eventLoop.makeFailedFuture(error)
         case nil: break
@@ -84,22 +80,18 @@ final class PushInboundReader: ChannelDuplexHandler, RemovableChannelHandler {
         guard let context = self.context else {
             return eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel)
         }
-        precondition(self.pending == nil, "one request at a time")
+        guard self.pending == nil else {
+            return eventLoop.makeFailedFuture(OverlappingRead())
+        }
         let promise = eventLoop.makePromise(of: [PushMessage].self)
         self.pending = promise
-        if let timeout {
-            let loopBoundSelf = NIOLoopBound(self, eventLoop: eventLoop)
-            self.pendingTimeout = eventLoop.scheduleTask(in: timeout) {
-                loopBoundSelf.value.takePending()?.fail(Timeout())
-            }
-        }
         context.read()
         return promise.futureResult
     }
 
-    private func startDraining(context: ChannelHandlerContext) {
-        guard !self.isDraining else { return }
-        self.isDraining = true
+    private func startClosing(context: ChannelHandlerContext) {
+        guard !self.isClosing else { return }
+        self.isClosing = true
         context.read()
     }
 
@@ -109,16 +101,14 @@ final class PushInboundReader: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func takePending() -> EventLoopPromise<[PushMessage]>? {
-        self.pendingTimeout?.cancel()
-        self.pendingTimeout = nil
         defer { self.pending = nil }
         return self.pending
     }
 
-    private func finish(_ result: Result<Void, any Error>) {
-        guard self.terminal == nil else { return }
-        self.terminal = result
-        // Messages still buffered are handed out first; only an idle consumer learns of the end now.
+    private func end(_ result: Result<Void, any Error>) {
+        guard self.ending == nil else { return }
+        self.ending = result
+        // Messages still buffered are handed out first; only an idle request learns of the end now.
         guard let promise = self.takePending() else { return }
         if !self.buffered.isEmpty {
             promise.succeed(self.takeBuffered())

@@ -16,22 +16,23 @@ public import NIOPosix
 /// ```
 ///
 /// The socket is read only as the consumer pulls batches, so a slow consumer pushes back on the
-/// service instead of filling memory. Breaking out of the loop, dropping the stream, or cancelling
-/// the consuming task closes the connection. A dropped connection is re-established following
-/// ``Configuration/reconnect`` and the same stream goes on; bad credentials or a refused monitor
-/// end it with a ``PushSessionError``.
+/// service instead of filling memory. Breaking out of the loop, dropping the stream, cancelling
+/// the consuming task or calling ``close()`` closes the connection at once, in every state. A
+/// dropped or silent connection is re-established following ``Configuration/reconnect`` and the
+/// same stream goes on; bad credentials or a refused monitor end it with a ``PushSessionError``.
+///
+/// Every decision is made by `PushSessionStateMachine` (in `PushSessionStateMachine.swift`);
+/// this actor only performs its actions: dial, write, read, decode, sleep, close.
 public actor PushSession {
     /// The session's settings.
     public nonisolated let configuration: Configuration
 
     private let group: any EventLoopGroup
     private let logger: Logger
-    private let lifetime = SessionLifetime()
+    private let core: PushSessionCore
     private let decoder: Result<BlockDecoder, PushProtocolError>
-    private var connection: PushConnection?
-    /// Messages already read from ``connection`` and not yet handed out.
-    private var inbox: ArraySlice<PushMessage> = []
-    private var hasConnected = false
+    /// Measures how long the current connection has been accepted, on the configured clock.
+    private var acceptedFor: Stopwatch?
     private let eventsCounter: Counter
     private let bytesCounter: Counter
     private let reconnectsCounter: Counter
@@ -52,6 +53,16 @@ public actor PushSession {
         var logger = logger
         logger[metadataKey: "monitor"] = "\(configuration.monitorID)"
         self.logger = logger
+        self.core = PushSessionCore(
+            settings: .init(
+                monitorID: configuration.monitorID,
+                reconnect: configuration.reconnect,
+                handshakeTimeout: configuration.handshakeTimeout,
+                idleTimeout: configuration.idleTimeout,
+                stablePeriod: configuration.stablePeriod,
+                undecodableBlocks: configuration.undecodableBlocks
+            )
+        )
         self.decoder = Result { () throws(PushProtocolError) in try BlockDecoder(limits: configuration.limits) }
         let dimensions = [("monitor", "\(configuration.monitorID)")]
         self.eventsCounter = Counter(label: "devicecloud.push.events", dimensions: dimensions)
@@ -59,20 +70,17 @@ public actor PushSession {
         self.reconnectsCounter = Counter(label: "devicecloud.push.reconnects", dimensions: dimensions)
     }
 
-    /// The monitor's batches, pulled on demand. One stream per session.
+    /// The monitor's batches, pulled on demand. One stream per session, one consumer at a time.
     ///
-    /// The stream ends normally when the consuming task is cancelled, and with a
-    /// ``PushSessionError`` when the session cannot go on.
+    /// The stream ends normally when the consuming task is cancelled or the session is closed,
+    /// and with a ``PushSessionError`` when the session cannot go on. A second call, or a second
+    /// task pulling while another waits, gets ``PushSessionError/Code/alreadyStreaming``.
     public nonisolated func events() -> AsyncThrowingStream<MonitorBatch, any Error> {
-        guard self.lifetime.claimStream() else {
-            let error = PushSessionError(
-                .alreadyStreaming,
-                monitorID: self.configuration.monitorID,
-                message: "events() was already called on this session; create a new session for another stream"
-            )
+        guard self.core.withMachine({ $0.claimStream() }) else {
+            let error = self.alreadyStreaming("events() was already called on this session; create a new session for another stream")
             return AsyncThrowingStream { throw error }
         }
-        let ownership = StreamOwnership(self.lifetime)
+        let ownership = StreamOwnership(self.core)
         return AsyncThrowingStream { [self] in
             withExtendedLifetime(ownership) {}
             return try await self.nextBatch()
@@ -84,7 +92,7 @@ public actor PushSession {
         _ body: (AsyncThrowingStream<MonitorBatch, any Error>) async throws -> Result
     ) async throws -> Result {
         let stream = self.events()
-        defer { self.lifetime.terminate() }
+        defer { self.close() }
         try await self.connect()
         return try await body(stream)
     }
@@ -92,269 +100,223 @@ public actor PushSession {
     /// Connects and authenticates now rather than on the first pull of the stream.
     ///
     /// Lets a caller learn of bad credentials or an unknown monitor before it starts consuming.
-    /// Does nothing when already connected.
+    /// Returns at once when already connected or when the stream's consumer is connecting; waits
+    /// when another `connect()` is in flight. It never opens a second connection.
     ///
     /// - Throws: ``PushSessionError``.
     public func connect() async throws {
-        guard self.connection == nil, !self.lifetime.isTerminated else { return }
-        _ = try await self.establish()
+        while true {
+            switch self.core.withMachine({ $0.beginConnect() }) {
+            case .done, .alreadyStreaming:
+                return
+            case .wait:
+                await self.waitForDriver()
+            case .drive:
+                defer { self.core.endDriving() }
+                _ = try await self.drive(until: .established)
+                return
+            }
+        }
     }
 
-    /// Ends the session and closes its connection; a waiting consumer's stream finishes.
+    /// Ends the session and closes its connection; a waiting consumer's stream finishes normally.
     public nonisolated func close() {
-        self.lifetime.terminate()
+        self.core.close()
     }
 
     private func nextBatch() async throws -> MonitorBatch? {
         while true {
-            guard !self.isOver else { return self.shutDown() }
-            if let connection = self.connection, let message = self.inbox.popFirst() {
-                guard case .publishMessage(let publish) = message else {
-                    self.shutDown()
-                    throw PushSessionError(
-                        .protocolViolation,
-                        monitorID: self.configuration.monitorID,
-                        message: "unexpected \(message.messageType) while streaming"
-                    )
-                }
-                return try self.makeBatch(publish, from: connection)
+            switch self.core.withMachine({ $0.beginPull() }) {
+            case .alreadyStreaming:
+                throw self.alreadyStreaming("another task is already pulling this session's stream")
+            case .wait, .done:
+                await self.waitForDriver()
+            case .drive:
+                defer { self.core.endDriving() }
+                return try await self.drive(until: .batch)
             }
-
-            let connection: PushConnection
-            if let current = self.connection {
-                connection = current
-            } else {
-                guard let fresh = try await self.establish() else { return self.shutDown() }
-                connection = fresh
-                continue
-            }
-
-            let messages: [PushMessage]
-            do {
-                messages = try await connection.next()
-            } catch {
-                guard !self.isOver else { return self.shutDown() }
-                if let protocolError = error as? PushProtocolError, protocolError.code != .truncatedStream {
-                    self.shutDown()
-                    throw PushSessionError(
-                        .protocolViolation,
-                        monitorID: self.configuration.monitorID,
-                        message: "the service sent an invalid frame",
-                        underlying: protocolError
-                    )
-                }
-                self.connectionLost(connection, reason: "\(error)")
-                continue
-            }
-            guard !messages.isEmpty else {
-                guard !self.isOver else { return self.shutDown() }
-                self.connectionLost(connection, reason: "closed by the service")
-                continue
-            }
-            self.inbox = messages[...]
         }
     }
 
-    private func makeBatch(_ publish: PublishMessage, from connection: PushConnection) throws -> MonitorBatch {
-        let decoded: BlockDecoder.DecodedBlock
-        do {
-            decoded = try self.decoder.get().decode(publish)
-        } catch {
-            self.shutDown()
-            throw PushSessionError(
-                .undecodableBlock,
-                monitorID: self.configuration.monitorID,
-                message: "block \(publish.blockID) could not be decoded; it was not acknowledged",
-                blockID: publish.blockID,
-                underlying: error
-            )
+    private func waitForDriver() async {
+        await withTaskCancellationHandler {
+            await self.core.waitForDriver()
+        } onCancel: {
+            self.core.close()
         }
+    }
+
+    private enum Goal { case batch, established }
+
+    /// Performs the machine's actions until a batch is ready (or, for ``connect()``, until the
+    /// service accepted the connection). Cancelling the task closes the session, which wakes
+    /// whatever is awaited; the machine then answers `.finish`.
+    private func drive(until goal: Goal) async throws -> MonitorBatch? {
+        try await withTaskCancellationHandler {
+            try await self.performActions(until: goal)
+        } onCancel: {
+            self.core.close()
+        }
+    }
+
+    private func performActions(until goal: Goal) async throws -> MonitorBatch? {
+        var action = self.core.withMachine { $0.next() }
+        while true {
+            switch action {
+            case .proceed:
+                action = self.core.withMachine { machine in
+                    goal == .established && machine.isStreaming ? .finish : machine.next()
+                }
+            case .connect:
+                action = await self.dial()
+            case .sendConnectRequest(let connection):
+                let credentials = self.configuration.credentials
+                connection.send(
+                    ConnectRequest(username: credentials.username, password: credentials.password, monitorID: self.configuration.monitorID)
+                )
+                action = self.core.withMachine { $0.requestSent() }
+            case .read(let connection, let timeout):
+                action = await self.read(connection, timeout: timeout)
+            case .deliver(let message, let connection):
+                do throws(PushProtocolError) {
+                    return try self.makeBatch(message, from: connection)
+                } catch {
+                    action = self.core.withMachine { $0.blockUndecodable(message, from: connection, error: error) }
+                }
+            case .deliverUndecodable(let message, let connection, let error):
+                self.logger.error("undecodable block handed to the consumer", metadata: ["block": "\(message.blockID)", "error": "\(error)"])
+                return self.makeUndecodableBatch(message, from: connection, error: error)
+            case .closeAndContinue(let connection):
+                connection.close()
+                action = .proceed
+            case .backOff(let delay):
+                action = await self.backOff(delay)
+            case .finish:
+                return nil
+            case .fail(let error):
+                throw error
+            }
+        }
+    }
+
+    private func dial() async -> PushSessionCore.Machine.Action {
+        let isReconnect = self.core.withMachine { $0.hasStreamed }
+        if isReconnect { self.reconnectsCounter.increment() }
+        let core = self.core
+        do {
+            let connection = try await PushConnection.connect(
+                configuration: self.configuration,
+                group: self.group,
+                registerChannel: { core.registerDialing($0) }
+            )
+            core.registerDialing(nil)
+            if isReconnect { self.logger.info("push connection re-established") }
+            return core.withMachine { $0.connected(connection) }
+        } catch {
+            core.registerDialing(nil)
+            return core.withMachine { $0.connectFailed(error) }
+        }
+    }
+
+    private func read(_ connection: PushConnection, timeout: Duration?) async -> PushSessionCore.Machine.Action {
+        let messages: [PushMessage]?
+        do {
+            if let timeout {
+                messages = try await connection.next(within: timeout, on: self.configuration.clock)
+            } else {
+                messages = try await connection.next()
+            }
+        } catch {
+            return self.core.withMachine { $0.readFailed(error, uptime: self.uptime) }
+        }
+        guard let messages else {
+            return self.core.withMachine { $0.readTimedOut(uptime: self.uptime) }
+        }
+        guard !messages.isEmpty else {
+            return self.core.withMachine { $0.readFailed(nil, uptime: self.uptime) }
+        }
+        let (action, accepted) = self.core.withMachine { machine in
+            let wasStreaming = machine.isStreaming
+            let action = machine.received(messages)
+            return (action, !wasStreaming && machine.isStreaming)
+        }
+        if accepted {
+            self.acceptedFor = Stopwatch(startingOn: self.configuration.clock)
+            self.logger.debug("push session established")
+        }
+        return action
+    }
+
+    private var uptime: Duration { self.acceptedFor?.elapsed() ?? .zero }
+
+    /// Sleeps on the configured clock. The sleep runs as a task of its own (awaited here, so it
+    /// never outlives this call) so that ``close()`` can cancel it from any thread.
+    private func backOff(_ delay: Duration) async -> PushSessionCore.Machine.Action {
+        self.acceptedFor = nil
+        let reason = self.core.withMachine { machine -> String in
+            if case .backingOff(_, let lastError) = machine.state { return "\(lastError)" }
+            return ""
+        }
+        self.logger.warning("push connection lost; reconnecting", metadata: ["delay": "\(delay)", "reason": "\(reason)"])
+        if delay > .zero {
+            let clock = self.configuration.clock
+            let sleeper = Task { try await clock.sleep(for: delay) }
+            self.core.registerSleeper(sleeper)
+            _ = await sleeper.result
+            self.core.registerSleeper(nil)
+        }
+        return self.core.withMachine { $0.backoffElapsed() }
+    }
+
+    private func makeBatch(_ publish: PublishMessage, from connection: PushConnection) throws(PushProtocolError) -> MonitorBatch {
+        let decoded = try self.decoder.get().decode(publish)
         self.eventsCounter.increment(by: decoded.events.count)
         self.bytesCounter.increment(by: publish.payload.readableBytes)
-        let acknowledger =
-            self.configuration.acknowledgement == .explicit
-            ? BatchAcknowledger.push(connection.acknowledgements) : .disabled
         return MonitorBatch(
             monitorID: self.configuration.monitorID,
             message: publish,
-            decoded: decoded,
-            acknowledger: acknowledger
+            document: decoded.document,
+            events: decoded.events,
+            decodingError: nil,
+            acknowledger: self.acknowledger(for: connection)
         )
     }
 
-    private var isOver: Bool { Task.isCancelled || self.lifetime.isTerminated }
-
-    @discardableResult
-    private func shutDown() -> MonitorBatch? {
-        self.lifetime.terminate()
-        self.connection?.close()
-        self.connection = nil
-        self.inbox = []
-        return nil
-    }
-
-    private func connectionLost(_ connection: PushConnection, reason: String) {
-        connection.close()
-        self.connection = nil
-        self.inbox = []
-        self.logger.warning("push connection lost", metadata: ["reason": "\(reason)"])
-    }
-
-    /// Connects and authenticates: once for the first connection, following the reconnect policy
-    /// after a drop. `nil` when the session ended meanwhile.
-    private func establish() async throws -> PushConnection? {
-        guard self.hasConnected else {
-            let connection = try await self.connectAndHandshake()
-            self.hasConnected = true
-            return connection
-        }
-        let policy = self.configuration.reconnect
-        var attempt = 0
-        var lastError: (any Error)?
-        while true {
-            if let maximum = policy.maximumAttempts, attempt >= maximum {
-                self.shutDown()
-                throw PushSessionError(
-                    .reconnectAttemptsExhausted,
-                    monitorID: self.configuration.monitorID,
-                    message: "could not reconnect after \(attempt) attempts",
-                    underlying: lastError.map { SendableErrorDescription($0) }
-                )
-            }
-            let delay = policy.delay(beforeAttempt: attempt, random: Double.random(in: 0...1))
-            do {
-                if delay > .zero {
-                    try await self.configuration.clock.sleep(for: delay)
-                }
-            } catch {
-                return nil
-            }
-            guard !self.isOver else { return nil }
-            attempt += 1
-            self.reconnectsCounter.increment()
-            do {
-                let connection = try await self.connectAndHandshake()
-                self.logger.info("push connection re-established", metadata: ["attempt": "\(attempt)"])
-                return connection
-            } catch let error as PushSessionError
-                where error.code == .authenticationFailed || error.code == .connectionRejected
-            {
-                self.shutDown()
-                throw error
-            } catch {
-                guard !self.isOver else { return nil }
-                lastError = error
-                self.logger.warning(
-                    "push reconnect attempt failed",
-                    metadata: ["attempt": "\(attempt)", "error": "\(error)"]
-                )
-            }
-        }
-    }
-
-    private func connectAndHandshake() async throws -> PushConnection {
-        let configuration = self.configuration
-        let connection: PushConnection
-        do {
-            connection = try await PushConnection.connect(
-                host: configuration.host,
-                port: configuration.port,
-                transport: configuration.transport,
-                limits: configuration.limits,
-                connectTimeout: configuration.connectTimeout,
-                group: self.group
-            )
-        } catch {
-            throw PushSessionError(
-                .connectionFailed,
-                monitorID: configuration.monitorID,
-                message: "could not connect to \(configuration.host):\(configuration.port)",
-                underlying: SendableErrorDescription(error)
-            )
-        }
-        guard self.lifetime.register(connection.channel) else {
-            connection.close()
-            throw CancellationError()
-        }
-        do {
-            let (response, early) = try await self.handshake(on: connection)
-            switch response.status {
-            case ConnectResponse.accepted:
-                self.connection = connection
-                self.inbox = early
-                self.logger.debug("push session established")
-                return connection
-            case ConnectResponse.forbidden:
-                throw PushSessionError(
-                    .authenticationFailed,
-                    monitorID: configuration.monitorID,
-                    message: "the service refused the credentials of user \(configuration.credentials.username)",
-                    status: response.status
-                )
-            default:
-                throw PushSessionError(
-                    .connectionRejected,
-                    monitorID: configuration.monitorID,
-                    message: "the service refused the connection (400 means an unknown monitor or one that is not a TCP monitor)",
-                    status: response.status
-                )
-            }
-        } catch {
-            connection.close()
-            throw error
-        }
-    }
-
-    /// Sends the ConnectRequest and reads the answer, with any blocks that arrived right behind it.
-    private func handshake(on connection: PushConnection) async throws -> (ConnectResponse, ArraySlice<PushMessage>) {
-        let configuration = self.configuration
-        let request = ConnectRequest(
-            username: configuration.credentials.username,
-            password: configuration.credentials.password,
-            monitorID: configuration.monitorID
+    private func makeUndecodableBatch(
+        _ publish: PublishMessage,
+        from connection: PushConnection,
+        error: PushSessionError
+    ) -> MonitorBatch {
+        let document = (try? self.decoder.get().inflate(publish)) ?? publish.payload
+        return MonitorBatch(
+            monitorID: self.configuration.monitorID,
+            message: publish,
+            document: document,
+            events: [],
+            decodingError: error,
+            acknowledger: self.acknowledger(for: connection)
         )
-        // Not awaited: under TLS the write completes only after the handshake, which needs the read below.
-        connection.channel.writeAndFlush(PushMessage.connectRequest(request), promise: nil)
-        var reply: ArraySlice<PushMessage>
-        do {
-            reply = try await connection.next(timeout: configuration.handshakeTimeout)[...]
-        } catch is PushInboundReader.Timeout {
-            throw PushSessionError(
-                .handshakeTimeout,
-                monitorID: configuration.monitorID,
-                message: "no ConnectResponse within \(configuration.handshakeTimeout)"
-            )
-        } catch {
-            if Task.isCancelled { throw CancellationError() }
-            throw PushSessionError(
-                .connectionFailed,
-                monitorID: configuration.monitorID,
-                message: "the connection failed during the handshake",
-                underlying: SendableErrorDescription(error)
-            )
-        }
-        let first = reply.popFirst()
-        guard case .connectResponse(let response) = first else {
-            throw PushSessionError(
-                .connectionFailed,
-                monitorID: configuration.monitorID,
-                message: first.map { "expected a ConnectResponse, got \($0.messageType)" }
-                    ?? "the service closed the connection during the handshake"
-            )
-        }
-        return (response, reply)
+    }
+
+    private func acknowledger(for connection: PushConnection) -> BatchAcknowledger {
+        self.configuration.acknowledgement == .explicit ? .push(connection.acknowledgements) : .disabled
+    }
+
+    private nonisolated func alreadyStreaming(_ message: String) -> PushSessionError {
+        PushSessionError(.alreadyStreaming, monitorID: self.configuration.monitorID, message: message)
     }
 }
 
-/// Keeps an arbitrary error's text so it can travel inside a Sendable error.
-public struct SendableErrorDescription: Error, Sendable, CustomStringConvertible {
-    /// The original error's description.
-    public let description: String
-    /// The original error's type name.
-    public let typeName: String
+/// Time elapsed since a start instant on an injected clock.
+struct Stopwatch: Sendable {
+    let elapsed: @Sendable () -> Duration
 
-    init(_ error: any Error) {
-        self.description = String(describing: error)
-        self.typeName = String(reflecting: type(of: error))
+    init(startingOn clock: any Clock<Duration>) {
+        self.elapsed = Self.measure(clock)
+    }
+
+    private static func measure<C: Clock<Duration>>(_ clock: C) -> @Sendable () -> Duration {
+        let start = clock.now
+        return { start.duration(to: clock.now) }
     }
 }

@@ -14,6 +14,8 @@ public struct PushSessionError: Error, Sendable, CustomStringConvertible {
             case protocolViolation
             case undecodableBlock
             case alreadyStreaming
+            case connectionLost
+            case idleTimeout
         }
 
         private let base: Base
@@ -36,8 +38,15 @@ public struct PushSessionError: Error, Sendable, CustomStringConvertible {
         /// A block could not be inflated or its document could not be read. The block was not
         /// acknowledged, so the service still holds it. See ``PushSessionError/underlying``.
         public static let undecodableBlock = Code(.undecodableBlock)
-        /// ``PushSession/events()`` was called a second time on the same session.
+        /// ``PushSession/events()`` was called a second time on the same session, or two tasks
+        /// pulled the same stream at once.
         public static let alreadyStreaming = Code(.alreadyStreaming)
+        /// An accepted connection dropped. The session reconnects, so this only appears as the
+        /// ``PushSessionError/underlying`` reason of ``reconnectAttemptsExhausted``.
+        public static let connectionLost = Code(.connectionLost)
+        /// Nothing was read for ``PushSession/Configuration/idleTimeout``. The session reconnects,
+        /// so this only appears as the ``PushSessionError/underlying`` reason of ``reconnectAttemptsExhausted``.
+        public static let idleTimeout = Code(.idleTimeout)
 
         public var description: String { self.base.rawValue }
     }
@@ -50,8 +59,9 @@ public struct PushSessionError: Error, Sendable, CustomStringConvertible {
     public var status: UInt16?
     /// The block concerned, for ``Code/undecodableBlock``.
     public var blockID: UInt16?
-    /// The error underneath, such as a ``DeviceCloudProtocol/PushProtocolError`` or a socket or TLS error.
-    public var underlying: (any Error & Sendable)?
+    /// The error underneath, with its own type: a ``DeviceCloudProtocol/PushProtocolError``, an
+    /// `NIOSSLError`, an `IOError`, or the ``PushSessionError`` that ended the last attempt.
+    public var underlying: (any Error)?
     /// A human-readable explanation, free of secrets.
     public var message: String
 
@@ -62,7 +72,7 @@ public struct PushSessionError: Error, Sendable, CustomStringConvertible {
         message: String,
         status: UInt16? = nil,
         blockID: UInt16? = nil,
-        underlying: (any Error & Sendable)? = nil
+        underlying: (any Error)? = nil
     ) {
         self.code = code
         self.monitorID = monitorID

@@ -11,7 +11,7 @@ public enum PushTransport: Sendable {
     public static var tls: PushTransport { .tls(PushTLSOptions()) }
 }
 
-/// Trust and verification settings of a TLS push connection.
+/// Trust and verification settings of a TLS push connection. TLS 1.2 is the oldest version offered.
 public struct PushTLSOptions: Sendable {
     /// Where trusted root certificates come from.
     public enum TrustRoots: Sendable {
@@ -46,6 +46,8 @@ public struct PushTLSOptions: Sendable {
 
     func makeContext() throws -> NIOSSLContext {
         var configuration = TLSConfiguration.makeClientConfiguration()
+        // NIOSSL's default still allows TLS 1.0 and 1.1.
+        configuration.minimumTLSVersion = .tlsv12
         switch self.trustRoots {
         case .system:
             configuration.trustRoots = .default

@@ -1,3 +1,4 @@
+public import DeviceCloudProtocol
 import Foundation
 
 /// How a push session re-establishes a dropped connection: exponential backoff with jitter.
@@ -17,14 +18,28 @@ public struct ReconnectPolicy: Sendable, Hashable {
     public var maximumAttempts: Int?
 
     /// Creates a policy.
+    ///
+    /// - Throws: ``DeviceCloudProtocol/ConfigurationError`` for a negative delay, a multiplier below 1 or not finite,
+    ///   a jitter outside `0...1`, or a negative attempt count.
     public init(
         initialBackoff: Duration = .seconds(1),
         multiplier: Double = 1.6,
         maximumBackoff: Duration = .seconds(120),
         jitter: Double = 0.2,
         maximumAttempts: Int? = nil
-    ) {
-        precondition(multiplier >= 1 && (0...1).contains(jitter) && (maximumAttempts ?? 1) >= 0)
+    ) throws(ConfigurationError) {
+        guard initialBackoff >= .zero, maximumBackoff >= .zero else {
+            throw ConfigurationError("reconnect delays must not be negative")
+        }
+        guard multiplier.isFinite, multiplier >= 1 else {
+            throw ConfigurationError("the reconnect multiplier must be a finite number of at least 1")
+        }
+        guard (0...1).contains(jitter) else { throw ConfigurationError("the reconnect jitter must be within 0...1") }
+        guard (maximumAttempts ?? 0) >= 0 else { throw ConfigurationError("maximumAttempts must not be negative") }
+        self.init(validatedInitial: initialBackoff, multiplier: multiplier, maximum: maximumBackoff, jitter: jitter, attempts: maximumAttempts)
+    }
+
+    private init(validatedInitial initialBackoff: Duration, multiplier: Double, maximum maximumBackoff: Duration, jitter: Double, attempts maximumAttempts: Int?) {
         self.initialBackoff = initialBackoff
         self.multiplier = multiplier
         self.maximumBackoff = maximumBackoff
@@ -33,10 +48,10 @@ public struct ReconnectPolicy: Sendable, Hashable {
     }
 
     /// Never reconnect: a dropped connection ends the stream.
-    public static let never = ReconnectPolicy(maximumAttempts: 0)
+    public static let never = ReconnectPolicy(validatedInitial: .seconds(1), multiplier: 1.6, maximum: .seconds(120), jitter: 0.2, attempts: 0)
 
     /// The gRPC defaults described above.
-    public static let `default` = ReconnectPolicy()
+    public static let `default` = ReconnectPolicy(validatedInitial: .seconds(1), multiplier: 1.6, maximum: .seconds(120), jitter: 0.2, attempts: nil)
 
     /// The delay before attempt `attempt` (0-based: attempt 0 is immediate).
     ///

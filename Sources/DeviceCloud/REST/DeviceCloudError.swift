@@ -73,7 +73,7 @@ public struct DeviceCloudError: Error, Sendable, CustomStringConvertible {
     /// A human-readable explanation, free of secrets.
     public var message: String
     /// The error underneath (a transport or document error), if any.
-    public var underlying: (any Error & Sendable)?
+    public var underlying: (any Error)?
 
     /// The longest ``body`` kept.
     public static let maximumBodyLength = 4096
@@ -86,7 +86,7 @@ public struct DeviceCloudError: Error, Sendable, CustomStringConvertible {
         body: String? = nil,
         monitorID: UInt32? = nil,
         attempts: Int = 1,
-        underlying: (any Error & Sendable)? = nil
+        underlying: (any Error)? = nil
     ) {
         self.code = code
         self.message = message

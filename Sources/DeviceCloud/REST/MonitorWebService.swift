@@ -180,7 +180,7 @@ struct MonitorWebService: Sendable {
                 message: "\(method.rawValue) \(path) got no answer",
                 monitorID: monitorID,
                 attempts: attempt,
-                underlying: SendableErrorDescription(error)
+                underlying: error
             )
         }
     }

@@ -1,3 +1,5 @@
+public import DeviceCloudProtocol
+
 /// How requests answered with 429 (throttled) are retried: exponential backoff.
 ///
 /// The defaults are the reference client's: up to 5 retries, waiting 1 s, then ×1.5 each time,
@@ -17,14 +19,24 @@ public struct RetryPolicy: Sendable, Hashable {
     public var honorsRetryAfter: Bool
 
     /// Creates a policy.
+    ///
+    /// - Throws: ``DeviceCloudProtocol/ConfigurationError`` for a negative count or delay, or a multiplier below 1 or not finite.
     public init(
         maximumRetries: Int = 5,
         initialDelay: Duration = .seconds(1),
         multiplier: Double = 1.5,
         maximumDelay: Duration = .seconds(10),
         honorsRetryAfter: Bool = true
-    ) {
-        precondition(maximumRetries >= 0 && multiplier >= 1 && initialDelay >= .zero && maximumDelay >= .zero)
+    ) throws(ConfigurationError) {
+        guard maximumRetries >= 0 else { throw ConfigurationError("maximumRetries must not be negative") }
+        guard multiplier.isFinite, multiplier >= 1 else {
+            throw ConfigurationError("the retry multiplier must be a finite number of at least 1")
+        }
+        guard initialDelay >= .zero, maximumDelay >= .zero else { throw ConfigurationError("retry delays must not be negative") }
+        self.init(validatedRetries: maximumRetries, initialDelay: initialDelay, multiplier: multiplier, maximumDelay: maximumDelay, honorsRetryAfter: honorsRetryAfter)
+    }
+
+    private init(validatedRetries maximumRetries: Int, initialDelay: Duration, multiplier: Double, maximumDelay: Duration, honorsRetryAfter: Bool) {
         self.maximumRetries = maximumRetries
         self.initialDelay = initialDelay
         self.multiplier = multiplier
@@ -33,10 +45,10 @@ public struct RetryPolicy: Sendable, Hashable {
     }
 
     /// The reference client's policy described above.
-    public static let `default` = RetryPolicy()
+    public static let `default` = RetryPolicy(validatedRetries: 5, initialDelay: .seconds(1), multiplier: 1.5, maximumDelay: .seconds(10), honorsRetryAfter: true)
 
     /// Never retry: a 429 fails at once with ``DeviceCloudError/Code/throttled``.
-    public static let never = RetryPolicy(maximumRetries: 0)
+    public static let never = RetryPolicy(validatedRetries: 0, initialDelay: .seconds(1), multiplier: 1.5, maximumDelay: .seconds(10), honorsRetryAfter: true)
 
     /// The wait before retry `retry` (0-based), or what `retryAfter` asks for.
     public func delay(beforeRetry retry: Int, retryAfter: Duration? = nil) -> Duration {

@@ -22,14 +22,12 @@ public actor TCPMonitor: Monitor {
         self.cloud = cloud
     }
 
-    /// The acknowledgement mode push sessions use, from the record's `monAckOption`: explicit
-    /// for `explicit` (and, to stay at-least-once, for a value this library does not know),
-    /// off for `off` or when absent (the service's default).
+    /// The acknowledgement mode push sessions use, from the record's `monAckOption`: off only
+    /// for `off`; explicit for `explicit`, for a value this library does not know, and when the
+    /// option is missing. Acknowledging a monitor whose acks are off is harmless; not
+    /// acknowledging one whose acks are on would lose the replay guarantee.
     public var acknowledgement: AcknowledgementMode {
-        switch self.record.acknowledgement {
-        case .explicit, .unrecognized: .explicit
-        case .off, nil: .off
-        }
+        AcknowledgementMode(self.record.acknowledgement)
     }
 
     /// A new push session for this monitor, configured from the cloud (host, port, transport,
