@@ -178,6 +178,14 @@ public final class MonitorRelay: Service, Sendable {
         do {
             if self.pumps.isStopping(key) { return nil }
             for try await batch in source.batches {
+                if let decodingError = batch.decodingError {
+                    // Delivered only under UndecodableBlockPolicy.deliver: nothing to store; it is
+                    // acknowledged with its transaction, so the service skips it for good.
+                    self.logger.warning(
+                        "relay received an undecodable block; it is acknowledged without storing anything",
+                        metadata: ["source": "\(source.name)", "block": "\(batch.blockID)", "error": "\(decodingError)"]
+                    )
+                }
                 self.progress.update { statistics in
                     statistics.batchesPulled += 1
                     statistics.eventsPulled += batch.events.count
