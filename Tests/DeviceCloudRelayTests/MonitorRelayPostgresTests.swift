@@ -173,4 +173,51 @@ struct MonitorRelayPostgresTests {
             #expect(rows == [200])
         }
     }
+
+    @Test("two workers sharing four monitors ride out a database restart: every event stored once", .enabled(if: TestPostgres.isAvailable, TestPostgres.unavailableReason))
+    func leasesAcrossRestart() async throws {
+        let database = try await TestPostgres.freshDatabase()
+        try await withSimulator(configuration: relaySimulatorConfiguration()) { simulator in
+            var created: [UInt32] = []
+            for _ in 0..<4 { created.append(try await relayMonitor(simulator, batchSize: 10)) }
+            let monitors = created
+            let workers = (0..<2).map { index in
+                let sink = PostgresEventSink(configuration: database)
+                let relay = MonitorRelay(
+                    sink: sink, configuration: .init(initialRetryDelay: .milliseconds(50), maximumRetryDelay: .milliseconds(200)))
+                let leases = PostgresMonitorLeases(
+                    configuration: .init(monitors: monitors, workerID: "restart-\(index)", rebalanceInterval: .milliseconds(300), database: database),
+                    relay: relay,
+                    makeSource: { id in .session(relaySession(simulator, monitorID: id)) }
+                )
+                return (sink, relay, leases)
+            }
+            let perMonitor = 400
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (sink, relay, leases) in workers {
+                    group.addTask { try await sink.run() }
+                    group.addTask { try await relay.run() }
+                    group.addTask { try await leases.run() }
+                }
+                defer { group.cancelAll() }
+                try await withTimeout(.seconds(60)) {
+                    for (_, _, leases) in workers { try await leases.wait { $0.count == 2 } }
+                }
+                await raiseDataPoints(simulator, values: 0..<perMonitor / 2)
+                async let restarted: Void = TestPostgres.restart()
+                await raiseDataPoints(simulator, values: perMonitor / 2..<perMonitor)
+                try await restarted
+                try await withTimeout(.seconds(90)) {
+                    try await simulator.pushServer.wait { snapshot in
+                        monitors.allSatisfy { Set(snapshot.acknowledgements[$0, default: []]).count >= perMonitor / 10 }
+                    }
+                }
+            }
+            let rows = try await TestPostgres.integers("SELECT COUNT(*) FROM monitor_events", in: database)
+            let distinct = try await TestPostgres.integers(
+                "SELECT COUNT(*) FROM (SELECT DISTINCT monitor_id, body::json->>'data' FROM monitor_events) AS events", in: database)
+            #expect(rows == [4 * perMonitor])
+            #expect(distinct == [4 * perMonitor])
+        }
+    }
 }
