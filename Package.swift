@@ -15,6 +15,9 @@ let package = Package(
         .library(name: "DeviceCloudProtocol", targets: ["DeviceCloudProtocol"]),
         .library(name: "DeviceCloudSimulator", targets: ["DeviceCloudSimulator"]),
         .library(name: "DeviceCloudHTTPReceiver", targets: ["DeviceCloudHTTPReceiver"]),
+        .library(name: "DeviceCloudRelay", targets: ["DeviceCloudRelay"]),
+        .library(name: "DeviceCloudSQLite", targets: ["DeviceCloudSQLite"]),
+        .library(name: "DeviceCloudPostgres", targets: ["DeviceCloudPostgres"]),
         .executable(name: "dcmon", targets: ["dcmon"]),
     ],
     dependencies: [
@@ -30,6 +33,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .target(
@@ -81,6 +87,47 @@ let package = Package(
             ],
             swiftSettings: strictSwift6
         ),
+        .target(
+            name: "DeviceCloudRelay",
+            dependencies: [
+                "DeviceCloud",
+                "DeviceCloudProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        .target(
+            name: "DeviceCloudSQLite",
+            dependencies: [
+                "DeviceCloud",
+                "DeviceCloudProtocol",
+                "DeviceCloudRelay",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        .target(
+            name: "DeviceCloudPostgres",
+            dependencies: [
+                "DeviceCloud",
+                "DeviceCloudProtocol",
+                "DeviceCloudRelay",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift6
+        ),
         .executableTarget(
             name: "dcmon",
             dependencies: [
@@ -88,6 +135,12 @@ let package = Package(
                 "DeviceCloudProtocol",
                 "DeviceCloudSimulator",
                 "DeviceCloudHTTPReceiver",
+                "DeviceCloudRelay",
+                "DeviceCloudSQLite",
+                "DeviceCloudPostgres",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -172,12 +225,32 @@ let package = Package(
             swiftSettings: strictSwift6
         ),
         .testTarget(
+            name: "DeviceCloudRelayTests",
+            dependencies: [
+                "DeviceCloud",
+                "DeviceCloudProtocol",
+                "DeviceCloudSimulator",
+                "DeviceCloudTestSupport",
+                "DeviceCloudRelay",
+                "DeviceCloudSQLite",
+                "DeviceCloudPostgres",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
             name: "DCMonTests",
             dependencies: [
                 "dcmon",
                 "DeviceCloudTestSupport",
                 "DeviceCloudProtocol",
                 "DeviceCloudSimulator",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

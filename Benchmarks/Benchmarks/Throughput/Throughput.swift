@@ -6,4 +6,6 @@ let benchmarks: @Sendable () -> Void = {
     registerEndToEndBenchmarks()
     registerMemoryBenchmarks()
     registerManySessionsBenchmarks()
+    registerRelayBenchmarks()
+    registerSinkBenchmarks()
 }

@@ -1,0 +1,164 @@
+public import DeviceCloud
+public import DeviceCloudRelay
+public import Logging
+import Foundation
+import NIOCore
+public import NIOSSL
+import PostgresNIO
+public import ServiceLifecycle
+import Synchronization
+
+/// Stores relayed events in PostgreSQL, in the `monitor_events` table, through a connection pool.
+///
+/// The sink is a `Service`: run it (in the same `ServiceGroup` as the relay, before it) so its
+/// pool can open connections. A transaction is one `INSERT … SELECT FROM unnest(…) ON CONFLICT
+/// (monitor_id, event_key) DO NOTHING`; PostgreSQL's commit is durable (with the server's
+/// default `synchronous_commit=on`) before ``write(_:)`` returns.
+///
+/// When the database restarts, writes fail until it is back; the relay retries them without
+/// acknowledging anything and the pool reconnects by itself, so nothing is lost.
+public final class PostgresEventSink: MonitorSink, Service {
+    /// Where the database is and how to reach it.
+    public struct Configuration: Sendable {
+        /// TLS to the database.
+        public enum TLSMode: Sendable {
+            /// Plain TCP.
+            case disable
+            /// TLS required, with these settings (trust roots, certificate checks).
+            case require(TLSConfiguration)
+        }
+
+        /// The server's host name or address.
+        public var host: String
+        /// The server's port.
+        public var port: Int
+        /// The database user.
+        public var username: String
+        /// The user's password; never logged or printed.
+        public var password: String?
+        /// The database name.
+        public var database: String
+        /// TLS to the server.
+        public var tls: TLSMode
+        /// Most connections the pool opens.
+        public var maximumConnections: Int
+
+        /// Creates a configuration.
+        public init(
+            host: String,
+            port: Int = 5432,
+            username: String,
+            password: String? = nil,
+            database: String,
+            tls: TLSMode = .disable,
+            maximumConnections: Int = 4
+        ) {
+            self.host = host
+            self.port = port
+            self.username = username
+            self.password = password
+            self.database = database
+            self.tls = tls
+            self.maximumConnections = maximumConnections
+        }
+
+        /// `user@host:port/database`, for messages (no password).
+        public var displayName: String { "\(self.username)@\(self.host):\(self.port)/\(self.database)" }
+
+        var client: PostgresClient.Configuration {
+            let tls: PostgresClient.Configuration.TLS
+            switch self.tls {
+            case .disable: tls = .disable
+            case .require(let configuration): tls = .require(configuration)
+            }
+            var client = PostgresClient.Configuration(
+                host: self.host, port: self.port, username: self.username, password: self.password,
+                database: self.database, tls: tls
+            )
+            client.options.maximumConnections = self.maximumConnections
+            client.options.connectTimeout = .seconds(5)
+            return client
+        }
+    }
+
+    /// The settings the sink was made with.
+    public let configuration: Configuration
+    let client: PostgresClient
+    private let logger: Logger
+    private let schemaReady = Mutex(false)
+
+    /// Creates a sink; nothing connects until ``run()`` runs and the first write or
+    /// ``prepareSchema()``.
+    public init(configuration: Configuration, logger: Logger = Logger(label: "devicecloud.relay.postgres")) {
+        self.configuration = configuration
+        self.logger = logger
+        self.client = PostgresClient(configuration: configuration.client, backgroundLogger: logger)
+    }
+
+    /// Runs the connection pool until cancelled or shut down.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown { await self.client.run() }
+    }
+
+    /// Creates or checks the schema (also done before the first write).
+    ///
+    /// - Throws: ``PostgresSinkError``.
+    public func prepareSchema() async throws {
+        if self.schemaReady.withLock({ $0 }) { return }
+        do {
+            try await self.client.withConnection { connection in
+                try await PostgresRelaySchema.prepare(connection, logger: self.logger)
+            }
+        } catch {
+            throw self.sinkError(error)
+        }
+        self.schemaReady.withLock { $0 = true }
+    }
+
+    /// Stores the events of `batches` in one transaction; returns once PostgreSQL committed it.
+    ///
+    /// - Throws: ``PostgresSinkError``; the transaction is then rolled back.
+    public func write(_ batches: [MonitorBatch]) async throws -> MonitorSinkReceipt {
+        let rows = StoredEvent.rows(of: batches)
+        if rows.isEmpty { return MonitorSinkReceipt(inserted: 0, duplicates: 0) }
+        try await self.prepareSchema()
+        var binds = PostgresBindings(capacity: 10)
+        binds.append(rows.map { Int64($0.monitorID) })
+        binds.append(rows.map { Int32($0.blockID) })
+        binds.append(rows.map(\.topic))
+        binds.append(rows.map(\.operation))
+        binds.append(rows.map { $0.eventTime ?? "" })
+        binds.append(rows.map { $0.eventGroup ?? "" })
+        binds.append(rows.map(\.resourceType))
+        binds.append(rows.map(\.format))
+        binds.append(rows.map(\.body))
+        binds.append(rows.map { ByteBuffer(bytes: $0.eventKey) })
+        let query = PostgresQuery(unsafeSQL: PostgresRelaySchema.insert, binds: binds)
+        do {
+            // A single statement is its own transaction: it commits before the answer arrives.
+            let inserted = try await self.client.withConnection { connection in
+                var inserted = 0
+                for try await count in try await connection.query(query, logger: self.logger).decode(Int.self) {
+                    inserted = count
+                }
+                return inserted
+            }
+            return MonitorSinkReceipt(inserted: inserted, duplicates: rows.count - inserted)
+        } catch {
+            throw self.sinkError(error)
+        }
+    }
+
+    func sinkError(_ error: any Error) -> PostgresSinkError {
+        if let error = error as? PostgresSinkError { return error }
+        let target = self.configuration.displayName
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] {
+                let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+                return PostgresSinkError(.writeFailed, "\(target): \(message)\(state)")
+            }
+            return PostgresSinkError(.connectionFailed, "\(target): \(error.code)")
+        }
+        return PostgresSinkError(.connectionFailed, "\(target): \(String(describing: type(of: error)))")
+    }
+}

@@ -1,0 +1,48 @@
+/// Why a ``MonitorRelay`` refused a monitor or stopped.
+///
+/// Never contains a password: messages name monitors, files and hosts only.
+public struct RelayError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong; compare with the static members.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        private enum Base: String, Sendable, Hashable {
+            case unacknowledgedMonitor, sourceFailed, shutdownBeforeCommit
+        }
+
+        private let base: Base
+        private init(_ base: Base) { self.base = base }
+
+        /// The monitor's acknowledgement option is off: the service forgets each block as soon as
+        /// it is sent, so a crash between sending and committing would lose it.
+        public static let unacknowledgedMonitor = Code(.unacknowledgedMonitor)
+        /// A source's stream ended with an error (e.g. refused credentials).
+        public static let sourceFailed = Code(.sourceFailed)
+        /// The relay was cancelled while a commit was still failing: the batches it held were
+        /// not acknowledged and the service will deliver them again.
+        public static let shutdownBeforeCommit = Code(.shutdownBeforeCommit)
+
+        public var description: String { self.base.rawValue }
+    }
+
+    /// What went wrong.
+    public var code: Code
+    /// A sentence for people.
+    public var message: String
+    /// The monitor concerned, if one.
+    public var monitorID: UInt32?
+    /// The underlying error's description, if any.
+    public var underlying: String?
+
+    /// Creates an error.
+    public init(_ code: Code, message: String, monitorID: UInt32? = nil, underlying: String? = nil) {
+        self.code = code
+        self.message = message
+        self.monitorID = monitorID
+        self.underlying = underlying
+    }
+
+    public var description: String {
+        var text = "RelayError.\(self.code): \(self.message)"
+        if let underlying { text += " (\(underlying))" }
+        return text
+    }
+}
