@@ -15,20 +15,24 @@ struct MonitorCutsTests {
             let total = 200_000
             let perWrite = 5_000
             let cutEvery = 20_000
+            // Raised inside the simulated service (no REST round trip), as ingestion does, and paced
+            // by the consumer so the backlog stays under the monitor's storage cap (1,000 blocks).
+            @Sendable func raise(_ values: Range<Int>) async {
+                let events = values.map { value in
+                    RaisedEvent(
+                        resourceType: "DataPoint", path: "cuts", operation: .insertion,
+                        resource: .object([("streamId", .string("cuts")), ("data", .number("\(value)"))]),
+                        timestamp: "2026-11-30T10:00:00Z")
+                }
+                await simulator.store.raise(events)
+            }
             let (received, cuts) = try await withTimeout(.seconds(120)) {
                 try await pushSession(simulator, monitorID: id, acknowledgement: .explicit).withEvents { stream in
                     try await withThrowingTaskGroup(of: Void.self) { group in
-                        group.addTask {
-                            // Raised inside the simulated service (no REST round trip), as ingestion does.
-                            for start in stride(from: 0, to: total, by: perWrite) {
-                                let events = (start..<start + perWrite).map { value in
-                                    RaisedEvent(
-                                        resourceType: "DataPoint", path: "cuts", operation: .insertion,
-                                        resource: .object([("streamId", .string("cuts")), ("data", .number("\(value)"))]),
-                                        timestamp: "2026-11-30T10:00:00Z")
-                                }
-                                await simulator.store.raise(events)
-                            }
+                        var raised = 0
+                        while raised < 50_000 {
+                            await raise(raised..<raised + perWrite)
+                            raised += perWrite
                         }
                         var seen = Set<Int>()
                         var nextCut = cutEvery
@@ -38,15 +42,22 @@ struct MonitorCutsTests {
                                 seen.insert(try #require(dataValue(event.body), "an event without a data value"))
                             }
                             await batch.acknowledge()
+                            while raised < total, raised - seen.count < 50_000 {
+                                await raise(raised..<raised + perWrite)
+                                raised += perWrite
+                            }
                             if seen.count >= nextCut, seen.count < total, let session = simulator.pushServer.session(for: id) {
                                 nextCut += cutEvery
                                 cuts += 1
-                                // Half a frame, cut at a random byte, then the connection drops.
+                                // Half a frame, cut at a random byte, then the connection drops. Written
+                                // beside the loop: the server's write may wait for this consumer to read.
                                 var frame = ByteBuffer()
                                 try PushFrameEncoder.write(.publishMessage(try SampleEvents.block(9, events: 20)), into: &frame)
-                                let length = Int.random(in: 1..<frame.readableBytes)
-                                try? await session.writeRaw(frame.getSlice(at: frame.readerIndex, length: length) ?? frame)
-                                session.close()
+                                let cut = frame.getSlice(at: frame.readerIndex, length: Int.random(in: 1..<frame.readableBytes)) ?? frame
+                                group.addTask {
+                                    try? await session.writeRaw(cut)
+                                    session.close()
+                                }
                             }
                             if seen.count == total { break }
                         }
@@ -55,6 +66,8 @@ struct MonitorCutsTests {
                     }
                 }
             }
+            let statistics = try #require(await simulator.store.deliveryStatistics(id: id))
+            #expect(statistics.eventsDropped == 0)
             #expect(received == Set(0..<total))
             #expect(cuts == total / cutEvery - 1)
             // Every cut but perhaps the last (its events may already have been read) forced a reconnect.
