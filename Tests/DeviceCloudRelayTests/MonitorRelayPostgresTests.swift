@@ -20,7 +20,9 @@ struct MonitorRelayPostgresTests {
 
     @Test("every event stored once; the database restarted mid-stream loses nothing", .enabled(if: TestPostgres.isAvailable, TestPostgres.unavailableReason))
     func restartMidStream() async throws {
-        let database = try await TestPostgres.freshDatabase()
+        let server = try PrivatePostgres.start()
+        defer { server.stop() }
+        let database = server.configuration
         // A real limit around everything: a hang fails this test instead of stalling the suite.
         try await withTimeout(.seconds(150)) {
             try await withSimulator(configuration: relaySimulatorConfiguration()) { simulator in
@@ -39,7 +41,7 @@ struct MonitorRelayPostgresTests {
                     await raiseDataPoints(simulator, values: 0..<half)
                     try await withTimeout(.seconds(60)) { try await relay.wait { $0.eventsStored >= 1 } }
                     // The second half is raised while the server restarts.
-                    async let restarted: Void = TestPostgres.restart()
+                    async let restarted: Void = server.restart()
                     await raiseDataPoints(simulator, values: half..<2 * half)
                     try await restarted
                     let result = try await withTimeout(.seconds(60)) {
@@ -185,7 +187,9 @@ struct MonitorRelayPostgresTests {
 
     @Test("two workers sharing four monitors ride out a database restart: every event stored once", .enabled(if: TestPostgres.isAvailable, TestPostgres.unavailableReason))
     func leasesAcrossRestart() async throws {
-        let database = try await TestPostgres.freshDatabase()
+        let server = try PrivatePostgres.start()
+        defer { server.stop() }
+        let database = server.configuration
         // A real limit around everything: a hang fails this test instead of stalling the suite.
         try await withTimeout(.seconds(150)) {
             try await withSimulator(configuration: relaySimulatorConfiguration()) { simulator in
@@ -215,7 +219,7 @@ struct MonitorRelayPostgresTests {
                         for (_, _, leases) in workers { try await leases.wait { $0.count == 2 } }
                     }
                     await raiseDataPoints(simulator, values: 0..<perMonitor / 2)
-                    async let restarted: Void = TestPostgres.restart()
+                    async let restarted: Void = server.restart()
                     await raiseDataPoints(simulator, values: perMonitor / 2..<perMonitor)
                     try await restarted
                     try await withTimeout(.seconds(90)) {
