@@ -47,8 +47,8 @@ struct DCMonRelayTests {
     ) async throws {
         try await withSimulator { simulator in
             let id = try await relayTestMonitor(simulator)
-            let firstPart = 20_000
-            let total = 25_000
+            let firstPart = 10_000
+            let total = 12_000
             let arguments = relayArguments(simulator, id, destination)
             let environment = relayEnvironment()
             let dcmon = try dcmonExecutable()
