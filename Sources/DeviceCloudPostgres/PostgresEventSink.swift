@@ -86,6 +86,9 @@ public final class PostgresEventSink: MonitorSink, Service {
     let client: PostgresClient
     private let logger: Logger
     private let schemaReady = Mutex(false)
+    /// Set once ``run()`` has returned: the pool no longer serves connections, and a lease asked
+    /// for now would wait forever.
+    private let stopped = Mutex(false)
 
     /// Creates a sink; nothing connects until ``run()`` runs and the first write or
     /// ``prepareSchema()``.
@@ -97,7 +100,15 @@ public final class PostgresEventSink: MonitorSink, Service {
 
     /// Runs the connection pool until cancelled or shut down.
     public func run() async throws {
+        defer { self.stopped.withLock { $0 = true } }
         await cancelWhenGracefulShutdown { await self.client.run() }
+    }
+
+    /// Throws when the pool has stopped, instead of waiting for a connection that will never come.
+    private func checkRunning() throws(PostgresSinkError) {
+        if self.stopped.withLock({ $0 }) {
+            throw PostgresSinkError(.connectionFailed, "\(self.configuration.displayName): the sink has stopped")
+        }
     }
 
     /// Creates or checks the schema (also done before the first write).
@@ -105,6 +116,7 @@ public final class PostgresEventSink: MonitorSink, Service {
     /// - Throws: ``PostgresSinkError``.
     public func prepareSchema() async throws {
         if self.schemaReady.withLock({ $0 }) { return }
+        try self.checkRunning()
         do {
             try await self.client.withConnection { connection in
                 try await PostgresRelaySchema.prepare(connection, logger: self.logger)
@@ -134,6 +146,7 @@ public final class PostgresEventSink: MonitorSink, Service {
         binds.append(rows.map(\.body))
         binds.append(rows.map { ByteBuffer(bytes: $0.eventKey) })
         let query = PostgresQuery(unsafeSQL: PostgresRelaySchema.insert, binds: binds)
+        try self.checkRunning()
         do {
             // A single statement is its own transaction: it commits before the answer arrives.
             let inserted = try await self.client.withConnection { connection in

@@ -191,6 +191,11 @@ public final class PostgresMonitorLeases: Service {
         ).decode(Int.self) {
             live = max(1, count)
         }
+        // Rows of workers gone for long (crashed, never handed back) are dropped.
+        try await connection.query(
+            "DELETE FROM relay_workers WHERE heartbeat_at < now() - make_interval(secs => \(staleAfter * 10))",
+            logger: self.logger
+        )
         let total = configuration.monitors.count
         let share = (total + live - 1) / live
 

@@ -45,6 +45,9 @@ struct RelayCommand: AsyncParsableCommand {
     @Option(help: "Seconds between status lines when standard error is not a terminal.")
     var statusInterval: Double = 10
 
+    @Option(help: "Most events in one transaction.")
+    var commitEvents = 20_000
+
     @Option(help: "SQLite durability: full (survives power loss) or normal (survives a relay crash).")
     var synchronous: SynchronousOption = .full
 
@@ -67,6 +70,7 @@ struct RelayCommand: AsyncParsableCommand {
         }
         if self.rebalanceInterval <= 0 { throw ValidationError("--rebalance-interval must be positive") }
         if self.statusInterval <= 0 { throw ValidationError("--status-interval must be positive") }
+        if self.commitEvents <= 0 { throw ValidationError("--commit-events must be positive") }
     }
 
     func run() async throws {
@@ -156,7 +160,7 @@ struct RelayCommand: AsyncParsableCommand {
         if case .postgres(let target) = destination, let postgres = sink as? PostgresEventSink {
             // Several relays share the monitors: each owns those whose advisory lock it holds.
             services.insert(.init(service: postgres), at: 0)
-            relay = MonitorRelay(sink: sink, logger: logger)
+            relay = MonitorRelay(sink: sink, configuration: .init(maximumEventsPerCommit: self.commitEvents), logger: logger)
             let shared = PostgresMonitorLeases(
                 configuration: .init(
                     monitors: Array(sessions.keys),
@@ -182,7 +186,8 @@ struct RelayCommand: AsyncParsableCommand {
                 sessions[id].map { MonitorRelay.Source.session(PushSession(configuration: $0, logger: logger)) }
             }
             if let httpSource { sources.append(httpSource) }
-            relay = MonitorRelay(sink: sink, sources: sources, logger: logger)
+            relay = MonitorRelay(
+                sink: sink, sources: sources, configuration: .init(maximumEventsPerCommit: self.commitEvents), logger: logger)
             // Shut down in reverse order: the relay commits and acknowledges before the receiver stops.
             services.append(.init(service: relay, successTerminationBehavior: .gracefullyShutdownGroup))
         }

@@ -47,6 +47,8 @@ struct DCMonRelayTests {
     ) async throws {
         try await withSimulator { simulator in
             let id = try await relayTestMonitor(simulator)
+            // Transactions of at most 1,000 events (--commit-events): the first status line showing
+            // stored events comes while most of the first 20,000 are still on their way.
             let firstPart = 20_000
             let total = 25_000
             let arguments = relayArguments(simulator, id, destination)
@@ -151,7 +153,7 @@ private func relayTestMonitor(_ simulator: Simulator) async throws -> UInt32 {
 private func relayArguments(_ simulator: Simulator, _ id: UInt32, _ destination: String) -> [String] {
     [
         "relay", "\(id)", "--to", destination, "--url", "http://127.0.0.1:\(simulator.httpPort)",
-        "--plain", "--push-port", "\(simulator.pushPort)", "--status-interval", "0.02",
+        "--plain", "--push-port", "\(simulator.pushPort)", "--status-interval", "0.02", "--commit-events", "1000",
     ]
 }
 

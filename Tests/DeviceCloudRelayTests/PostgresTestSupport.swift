@@ -64,16 +64,67 @@ enum TestPostgres {
         try await connection.close()
         return values
     }
-
-    /// Restarts the server (`pg_ctl restart -m immediate`, as the postgres user), when `.ci/run`
-    /// said where it is.
-    static func restart() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let bin = try #require(environment["DC_TEST_POSTGRES_BIN"], "DC_TEST_POSTGRES_BIN is not set")
-        let data = try #require(environment["DC_TEST_POSTGRES_DATA"], "DC_TEST_POSTGRES_DATA is not set")
-        // system(3) waits for the command itself; pg_ctl -w returns once the server accepts connections.
-        let status = system("su postgres -s /bin/sh -c \"'\(bin)/pg_ctl' -D '\(data)' -m immediate -w restart\" > /dev/null 2>&1")
-        try #require(status == 0, "pg_ctl restart failed (\(status))")
-    }
 }
 
+/// A PostgreSQL server of one test's own, for tests that restart it (restarting the shared one
+/// would cut the other tests' connections). Needs `DC_TEST_POSTGRES_BIN`, which `.ci/run` sets.
+struct PrivatePostgres: Sendable {
+    let bin: String
+    let folder: String
+    let port: Int
+
+    /// The sink settings for the server's `postgres` database.
+    var configuration: PostgresEventSink.Configuration {
+        PostgresEventSink.Configuration(host: "127.0.0.1", port: self.port, username: "postgres", database: "postgres")
+    }
+
+    /// `initdb` into a temporary folder as the postgres system user (the server refuses root),
+    /// trust authentication, a free port on 127.0.0.1; then starts it.
+    static func start() throws -> PrivatePostgres {
+        let bin = try #require(ProcessInfo.processInfo.environment["DC_TEST_POSTGRES_BIN"], "DC_TEST_POSTGRES_BIN is not set")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("relay-pg-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let server = PrivatePostgres(bin: bin, folder: folder, port: try freePort())
+        try server.shell("chown postgres '\(folder)'", asPostgres: false)
+        try server.shell("'\(bin)/initdb' -D '\(folder)/db' -U postgres --auth=trust -E UTF8")
+        try server.shell(
+            "'\(bin)/pg_ctl' -D '\(folder)/db' -l '\(folder)/server.log' -w "
+                + "-o \"-c listen_addresses=127.0.0.1 -p \(server.port) -k '\(folder)'\" start")
+        return server
+    }
+
+    /// `pg_ctl restart -m immediate`: every connection is cut, nothing committed is lost.
+    func restart() throws {
+        try self.shell("'\(self.bin)/pg_ctl' -D '\(self.folder)/db' -m immediate -w restart")
+    }
+
+    /// Stops the server and removes its folder.
+    func stop() {
+        try? self.shell("'\(self.bin)/pg_ctl' -D '\(self.folder)/db' -m immediate -w stop")
+        try? FileManager.default.removeItem(atPath: self.folder)
+    }
+
+    /// Runs a command with system(3), which waits for it (Process's own wait can hang here).
+    private func shell(_ command: String, asPostgres: Bool = true) throws {
+        let line = asPostgres ? "su postgres -s /bin/sh -c \"\(command.replacingOccurrences(of: "\"", with: "\\\""))\"" : command
+        let status = system(line + " > /dev/null 2>&1")
+        try #require(status == 0, "failed (\(status)): \(command)")
+    }
+
+    private static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
+            }
+        }
+        try #require(bound, "no free port")
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
