@@ -9,6 +9,7 @@ struct DCMon: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, SimulateCommand.self, MonitorsCommand.self, ListenCommand.self, PublishCommand.self,
             ReceiveHTTPCommand.self,
+            WebServiceCommand.self,
         ]
     )
 }

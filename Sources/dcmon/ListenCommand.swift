@@ -55,7 +55,7 @@ struct ListenCommand: AsyncParsableCommand {
                     let record = try await cloud.monitors.record(id: self.id)
                     acknowledgement = AcknowledgementMode(record.definition.acknowledgement)
                 }
-                let (_, credentials, _) = try self.connection.resolved()
+                let credentials = try self.connection.pushCredentials()
                 let session = PushSession(
                     configuration: .init(
                         host: cloud.pushHost,

@@ -8,7 +8,7 @@ import NIOCore
 public struct Monitors: Sendable {
     let cloud: DeviceCloud
 
-    private var webService: MonitorWebService { self.cloud.webService }
+    private var webService: MonitorWebService { self.cloud.rest }
 
     /// Creates a TCP monitor, whose events this client receives over the push protocol.
     ///

@@ -31,10 +31,14 @@ public actor TCPMonitor: Monitor {
     }
 
     /// A new push session for this monitor, configured from the cloud (host, port, transport,
-    /// reconnect policy) and the monitor's acknowledgement option. Each call makes a new one.
-    public func makePushSession() -> PushSession {
+    /// push credentials, reconnect policy) and the monitor's acknowledgement option. Each call
+    /// makes a new one.
+    ///
+    /// - Throws: ``PushSessionError/Code/authenticationFailed`` when the cloud has an API key
+    ///   and no push credentials: the push protocol logs in with a user name and a password only.
+    public func makePushSession() throws(PushSessionError) -> PushSession {
         PushSession(
-            configuration: self.cloud.pushSessionConfiguration(monitorID: self.id, acknowledgement: self.acknowledgement),
+            configuration: try self.cloud.pushSessionConfiguration(monitorID: self.id, acknowledgement: self.acknowledgement),
             eventLoopGroup: self.cloud.configuration.pushEventLoopGroup
         )
     }
@@ -44,7 +48,11 @@ public actor TCPMonitor: Monitor {
     /// See ``PushSession/events()``: cancelling the consuming task or dropping the stream closes
     /// the connection; bad credentials or a refused monitor end it with a ``PushSessionError``.
     public func events() -> AsyncThrowingStream<MonitorBatch, any Error> {
-        self.makePushSession().events()
+        do {
+            return try self.makePushSession().events()
+        } catch {
+            return AsyncThrowingStream { $0.finish(throwing: error) }
+        }
     }
 
     /// Opens a new push session, hands its stream to `body`, and closes everything when `body`
@@ -52,7 +60,7 @@ public actor TCPMonitor: Monitor {
     nonisolated(nonsending) public func withEvents<Result>(
         _ body: (AsyncThrowingStream<MonitorBatch, any Error>) async throws -> Result
     ) async throws -> Result {
-        let session = await self.makePushSession()
+        let session = try await self.makePushSession()
         return try await session.withEvents(body)
     }
 
