@@ -59,6 +59,8 @@ public final class Simulator: Service, Sendable {
         public var maximumIngestBodySize: Int
         /// An API key accepted for the web services beside basic authentication; none by default.
         public var apiKey: APIKey?
+        /// How many events (and bytes) each persistent monitor saves for the history API.
+        public var history: MonitorHistoryLimits
 
         /// Creates a configuration.
         public init(
@@ -77,7 +79,8 @@ public final class Simulator: Service, Sendable {
             deliveryLimits: MonitorDeliveryLimits = .default,
             httpDelivery: HTTPDeliveryPolicy = .default,
             maximumIngestBodySize: Int = 4 * 1024 * 1024,
-            apiKey: APIKey? = nil
+            apiKey: APIKey? = nil,
+            history: MonitorHistoryLimits = .default
         ) {
             self.username = username
             self.password = password
@@ -95,6 +98,7 @@ public final class Simulator: Service, Sendable {
             self.httpDelivery = httpDelivery
             self.maximumIngestBodySize = maximumIngestBodySize
             self.apiKey = apiKey
+            self.history = history
         }
     }
 
@@ -143,7 +147,8 @@ public final class Simulator: Service, Sendable {
             password: configuration.password,
             customerID: configuration.customerID,
             firstMonitorID: configuration.firstMonitorID,
-            deliveryLimits: configuration.deliveryLimits
+            deliveryLimits: configuration.deliveryLimits,
+            historyLimits: configuration.history
         )
         let pushServer = try await PushServer.bind(
             configuration: .init(host: configuration.host, port: configuration.pushPort, limits: configuration.pushLimits),
@@ -210,6 +215,7 @@ public final class Simulator: Service, Sendable {
         router.add(middleware: BasicAuthenticationMiddleware(store: self.store, apiKey: self.configuration.apiKey))
         MonitorRoutes(store: self.store, maximumPageSize: self.configuration.maximumPageSize).register(on: router)
         DataPointRoutes(store: self.store, maximumBodySize: self.configuration.maximumIngestBodySize).register(on: router)
+        InventoryRoutes(store: self.store, maximumPageSize: self.configuration.maximumPageSize).register(on: router)
         let listening = self.listening
         let app = Application(
             router: router,

@@ -8,7 +8,7 @@ struct MonitorsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "monitors",
         abstract: "Manage monitors over the /ws/Monitor web service.",
-        subcommands: [List.self, Create.self, Show.self, Delete.self]
+        subcommands: [List.self, Create.self, Show.self, Delete.self, Reset.self, History.self]
     )
 
     struct List: AsyncParsableCommand {
