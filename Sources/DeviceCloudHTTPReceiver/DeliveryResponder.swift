@@ -23,7 +23,10 @@ struct DeliveryResponder: Sendable {
     let logger: Logger
 
     func respond(to request: Request) async -> Response {
-        guard self.authorization.admits(request.headers[.authorization]) else {
+        let admitted = self.authorization.admits(authorization: request.headers[.authorization]) { name in
+            HTTPField.Name(name).flatMap { request.headers[$0] }
+        }
+        guard admitted else {
             self.logger.notice("delivery refused: missing or wrong credentials")
             return Response(status: .unauthorized, headers: [.wwwAuthenticate: #"Basic realm="monitor""#])
         }
