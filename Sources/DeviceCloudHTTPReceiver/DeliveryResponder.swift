@@ -24,7 +24,7 @@ struct DeliveryResponder: Sendable {
 
     func respond(to request: Request) async -> Response {
         let admitted = self.authorization.admits(authorization: request.headers[.authorization]) { name in
-            HTTPField.Name(name).flatMap { request.headers[$0] }
+            request.headers.first { $0.name.canonicalName == name }?.value
         }
         guard admitted else {
             self.logger.notice("delivery refused: missing or wrong credentials")

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 extension DeviceCloud {
     /// How web-service requests authenticate.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import NIOCore
 
 /// Any Remote Manager web service, one call away: `/ws/DeviceCore`, `/ws/v1/…`, anything the

@@ -64,7 +64,8 @@ struct BasicAuthenticationMiddleware: RouterMiddleware {
 
     /// A header's value, when the request carries it.
     static func header(_ name: String, of request: Request) -> String? {
-        HTTPField.Name(name).flatMap { request.headers[$0] }
+        let lowered = name.lowercased()
+        return request.headers.first { $0.name.canonicalName == lowered }?.value
     }
 
     /// The user and password of a `Basic` authorization header.
