@@ -47,9 +47,11 @@ struct DCMonInventoryTests {
     func reset() async throws {
         var configuration = Simulator.Configuration(username: TestAccount.username, password: TestAccount.password)
         configuration.httpDelivery = HTTPDeliveryPolicy(failureWindow: .milliseconds(100), initialBackoff: .milliseconds(10), maximumBackoff: .milliseconds(20))
+        try await withFailingHTTPServer { port in
         try await withSimulator(configuration: configuration) { simulator in
             let monitor = try await simulator.store.create(
-                MonitorDefinition(topics: ["DataPoint"], transportType: .http, transportURL: "http://127.0.0.1:9/closed", transportToken: "a:b")
+                MonitorDefinition(
+                    topics: ["DataPoint"], transportType: .http, batchSize: 1, transportURL: "http://127.0.0.1:\(port)/down", transportToken: "a:b")
             )
             await simulator.store.raise([
                 RaisedEvent(resourceType: "DataPoint", path: "x", operation: .insertion, resource: .object([]), timestamp: "2026-11-30T10:00:00Z")
@@ -59,6 +61,7 @@ struct DCMonInventoryTests {
             #expect(result.status == 0, "\(result.errors)")
             #expect(result.output.contains("reset monitor \(monitor.id)"))
             #expect(await simulator.store.record(id: monitor.id)?.status != .disabled)
+        }
         }
     }
 }

@@ -40,9 +40,10 @@ struct InventoryResetAndHistoryTests {
 
     @Test("reset answers POST and PUT alike, 404 for an unknown monitor; a legacy PUT still resets")
     func resetMethods() async throws {
+        try await withFailingHTTPServer { port in
         try await withSimulator(configuration: HTTPDeliveryTests.configuration(failureWindow: .milliseconds(100))) { simulator in
             let store = simulator.store
-            let id = try await HTTPDeliveryTests.httpMonitor(simulator, url: "http://127.0.0.1:9/closed", topics: ["DataPoint"])
+            let id = try await HTTPDeliveryTests.httpMonitor(simulator, url: "http://127.0.0.1:\(port)/down", topics: ["DataPoint"])
             for method in ["POST", "PUT", "LEGACY"] {
                 try await writeDataPoints(simulator, stream: "s", values: [1])
                 try await withTimeout { try await store.wait(forMonitor: id) { $0?.status == .disabled } }
@@ -53,6 +54,7 @@ struct InventoryResetAndHistoryTests {
                 #expect(await store.record(id: id)?.status == .inactive, "\(method)")
             }
             #expect(try await send(simulator, "POST", "v1/monitors/inventory/4242/reset").status == 404)
+        }
         }
     }
 

@@ -7,6 +7,30 @@ import NIOPosix
 ///
 /// `body` gets the port; the server stops when it returns.
 public func withStallingHTTPServer<Result: Sendable>(_ body: (_ port: Int) async throws -> Result) async throws -> Result {
+    try await withScriptedHTTPServer(
+        answer: "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"partial\":",
+        answersEveryRequest: false,
+        body
+    )
+}
+
+/// An HTTP server on 127.0.0.1 that answers every request with 503 at once: a customer server
+/// that is down, for HTTP monitors.
+public func withFailingHTTPServer<Result: Sendable>(_ body: (_ port: Int) async throws -> Result) async throws -> Result {
+    try await withScriptedHTTPServer(
+        answer: "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n",
+        answersEveryRequest: true,
+        body
+    )
+}
+
+/// A server that writes `answer` once a request head has arrived: for every request, or for
+/// the first of each connection only (and then stays silent).
+private func withScriptedHTTPServer<Result: Sendable>(
+    answer: String,
+    answersEveryRequest: Bool,
+    _ body: (_ port: Int) async throws -> Result
+) async throws -> Result {
     let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
         .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
         .bind(host: "127.0.0.1", port: 0) { channel in
@@ -21,7 +45,7 @@ public func withStallingHTTPServer<Result: Sendable>(_ body: (_ port: Int) async
                 try await withThrowingDiscardingTaskGroup { connectionsGroup in
                     for try await connection in connections {
                         connectionsGroup.addTask {
-                            try? await stall(connection)
+                            try? await serve(connection, answer: answer, answersEveryRequest: answersEveryRequest)
                         }
                     }
                 }
@@ -32,19 +56,22 @@ public func withStallingHTTPServer<Result: Sendable>(_ body: (_ port: Int) async
     }
 }
 
-/// Reads one request head, answers with headers and part of the body, then waits to be cancelled.
-private func stall(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async throws {
+/// Answers request heads as they arrive (each, or only the first), until the client closes or
+/// the task is cancelled. Request bodies are not framed: the answer goes at each blank line.
+private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, answer: String, answersEveryRequest: Bool) async throws {
     try await connection.executeThenClose { inbound, outbound in
         var received = ByteBuffer()
         var answered = false
         for try await var chunk in inbound {
             received.writeBuffer(&chunk)
-            if !answered, received.readableBytesView.firstRange(of: Array("\r\n\r\n".utf8)) != nil {
+            while !answered || answersEveryRequest,
+                let end = received.readableBytesView.firstRange(of: Array("\r\n\r\n".utf8))
+            {
                 answered = true
-                try await outbound.write(
-                    ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"partial\":")
-                )
+                received.moveReaderIndex(to: end.upperBound)
+                try await outbound.write(ByteBuffer(string: answer))
             }
+            received.discardReadBytes()
         }
         // The client closed: nothing more to do.
     }
