@@ -43,7 +43,9 @@ public actor HTTPMonitor: Monitor {
         batchDuration: Duration? = nil,
         compression: MonitorCompression? = nil,
         format: MonitorFormat? = nil,
-        description: String? = nil
+        description: String? = nil,
+        schemaType: String? = nil,
+        schemaData: String? = nil
     ) async throws {
         try await self.update(
             .http(
@@ -58,7 +60,9 @@ public actor HTTPMonitor: Monitor {
                 batchDuration: batchDuration,
                 compression: compression,
                 format: format,
-                description: description
+                description: description,
+                schemaType: schemaType,
+                schemaData: schemaData
             )
         )
     }

@@ -37,13 +37,21 @@ public actor TCPMonitor: Monitor {
     /// - Throws: ``PushSessionError/Code/authenticationFailed`` when the cloud has an API key
     ///   and no push credentials: the push protocol logs in with a user name and a password only.
     public func makePushSession() throws(PushSessionError) -> PushSession {
-        PushSession(
-            configuration: try self.cloud.pushSessionConfiguration(monitorID: self.id, acknowledgement: self.acknowledgement),
-            eventLoopGroup: self.cloud.configuration.pushEventLoopGroup
-        )
+        var configuration = try self.cloud.pushSessionConfiguration(monitorID: self.id, acknowledgement: self.acknowledgement)
+        configuration.decoding = self.decoding
+        return PushSession(configuration: configuration, eventLoopGroup: self.cloud.configuration.pushEventLoopGroup)
     }
 
-    /// The monitor's batches, pulled on demand, over a new push session.
+    /// How this monitor's push sessions read blocks: ``PushDecoding/raw`` for a templated
+    /// monitor (`monSchemaType` set: its payloads are the user's template, not a `Document`),
+    /// ``PushDecoding/events`` otherwise.
+    public var decoding: PushDecoding {
+        self.record.definition.isTemplated ? .raw : .events
+    }
+
+    /// The monitor's batches, pulled on demand, over a new push session. A templated monitor's
+    /// batches carry the rendered payload in ``MonitorBatch/document`` and no events (see
+    /// ``decoding``).
     ///
     /// See ``PushSession/events()``: cancelling the consuming task or dropping the stream closes
     /// the connection; bad credentials or a refused monitor end it with a ``PushSessionError``.
@@ -85,7 +93,9 @@ public actor TCPMonitor: Monitor {
         format: MonitorFormat? = nil,
         acknowledgement: MonitorAckOption? = nil,
         autoReplay: Bool? = nil,
-        description: String? = nil
+        description: String? = nil,
+        schemaType: String? = nil,
+        schemaData: String? = nil
     ) async throws {
         try await self.update(
             .tcp(
@@ -96,7 +106,9 @@ public actor TCPMonitor: Monitor {
                 format: format,
                 acknowledgement: acknowledgement,
                 autoReplay: autoReplay,
-                description: description
+                description: description,
+                schemaType: schemaType,
+                schemaData: schemaData
             )
         )
     }
