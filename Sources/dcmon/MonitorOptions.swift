@@ -70,7 +70,8 @@ struct TCPMonitorOptions: ParsableArguments {
 /// Options of HTTP monitors. The token comes from `--token` or `DC_HTTP_TOKEN`.
 struct HTTPMonitorOptions: ParsableArguments {
     @Option(name: .customLong("target"), help: "The URL the service sends blocks to (monTransportUrl).") var target: String?
-    @Option(help: "user:password the service presents there (monTransportToken; env DC_HTTP_TOKEN, preferred: flags show in process lists).")
+    @Option(
+        help: "user:password the service presents there (monTransportToken; env DC_HTTP_TOKEN, preferred: flags show in process lists).")
     var token: String?
     @Option(help: "PUT or POST.") var method: String?
     @Option(name: .customLong("header"), help: "An extra header \"Name: value\"; repeatable.") var headers: [String] = []

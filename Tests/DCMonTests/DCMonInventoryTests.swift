@@ -38,7 +38,8 @@ struct DCMonInventoryTests {
                 environment: environment
             )
             #expect(bounded.status == 0 && bounded.output.isEmpty)
-            let invalid = try await DCMonWebServiceTests.run(["monitors", "history", "\(monitor.id)", "--since", "yesterday"], environment: environment)
+            let invalid = try await DCMonWebServiceTests.run(
+                ["monitors", "history", "\(monitor.id)", "--since", "yesterday"], environment: environment)
             #expect(invalid.status == 1 && invalid.errors.contains("--since"))
         }
     }
@@ -46,22 +47,27 @@ struct DCMonInventoryTests {
     @Test("reset re-enables a DISABLED HTTP monitor")
     func reset() async throws {
         var configuration = Simulator.Configuration(username: TestAccount.username, password: TestAccount.password)
-        configuration.httpDelivery = HTTPDeliveryPolicy(failureWindow: .milliseconds(100), initialBackoff: .milliseconds(10), maximumBackoff: .milliseconds(20))
+        configuration.httpDelivery = HTTPDeliveryPolicy(
+            failureWindow: .milliseconds(100), initialBackoff: .milliseconds(10), maximumBackoff: .milliseconds(20))
         try await withFailingHTTPServer { port in
-        try await withSimulator(configuration: configuration) { simulator in
-            let monitor = try await simulator.store.create(
-                MonitorDefinition(
-                    topics: ["DataPoint"], transportType: .http, batchSize: 1, transportURL: "http://127.0.0.1:\(port)/down", transportToken: "a:b")
-            )
-            await simulator.store.raise([
-                RaisedEvent(resourceType: "DataPoint", path: "x", operation: .insertion, resource: .object([]), timestamp: "2026-11-30T10:00:00Z")
-            ])
-            try await withTimeout { try await simulator.store.wait(forMonitor: monitor.id) { $0?.status == .disabled } }
-            let result = try await DCMonWebServiceTests.run(["monitors", "reset", "\(monitor.id)"], environment: DCMonWebServiceTests.environment(simulator))
-            #expect(result.status == 0, "\(result.errors)")
-            #expect(result.output.contains("reset monitor \(monitor.id)"))
-            #expect(await simulator.store.record(id: monitor.id)?.status != .disabled)
-        }
+            try await withSimulator(configuration: configuration) { simulator in
+                let monitor = try await simulator.store.create(
+                    MonitorDefinition(
+                        topics: ["DataPoint"], transportType: .http, batchSize: 1, transportURL: "http://127.0.0.1:\(port)/down",
+                        transportToken: "a:b")
+                )
+                await simulator.store.raise([
+                    RaisedEvent(
+                        resourceType: "DataPoint", path: "x", operation: .insertion, resource: .object([]),
+                        timestamp: "2026-11-30T10:00:00Z")
+                ])
+                try await withTimeout { try await simulator.store.wait(forMonitor: monitor.id) { $0?.status == .disabled } }
+                let result = try await DCMonWebServiceTests.run(
+                    ["monitors", "reset", "\(monitor.id)"], environment: DCMonWebServiceTests.environment(simulator))
+                #expect(result.status == 0, "\(result.errors)")
+                #expect(result.output.contains("reset monitor \(monitor.id)"))
+                #expect(await simulator.store.record(id: monitor.id)?.status != .disabled)
+            }
         }
     }
 }

@@ -8,7 +8,9 @@ import Testing
 /// in-process simulator.
 @Suite("dcmon monitors for everyday operations")
 struct DCMonMonitorsTests {
-    static func run(_ arguments: [String], _ simulator: Simulator, extra: [String: String] = [:]) async throws -> (status: Int32, output: String, errors: String) {
+    static func run(_ arguments: [String], _ simulator: Simulator, extra: [String: String] = [:]) async throws -> (
+        status: Int32, output: String, errors: String
+    ) {
         var environment = DCMonWebServiceTests.environment(simulator)
         for (key, value) in extra { environment[key] = value }
         return try await DCMonWebServiceTests.run(arguments, environment: environment)
@@ -18,7 +20,8 @@ struct DCMonMonitorsTests {
     func ensureFindUpdate() async throws {
         try await withSimulator { simulator in
             try await simulator.store.create(MonitorDefinition(topics: ["DataPoint", "DeviceCore", "Extra"]))
-            let first = try await Self.run(["monitors", "ensure", "tcp", "--topics", "DataPoint,DeviceCore", "--ack", "explicit"], simulator)
+            let first = try await Self.run(
+                ["monitors", "ensure", "tcp", "--topics", "DataPoint,DeviceCore", "--ack", "explicit"], simulator)
             #expect(first.status == 0, "\(first.errors)")
             let id = try #require(UInt32(first.output.trimmingCharacters(in: .whitespacesAndNewlines)))
             let again = try await Self.run(["monitors", "ensure", "tcp", "--topics", "DataPoint,DeviceCore"], simulator)
@@ -31,7 +34,8 @@ struct DCMonMonitorsTests {
             let missing = try await Self.run(["monitors", "find", "--topics", "DataPoint"], simulator)
             #expect(missing.status == 1)
 
-            let updated = try await Self.run(["monitors", "update", String(id), "--batch-size", "7", "--description", "plant 7"], simulator)
+            let updated = try await Self.run(
+                ["monitors", "update", String(id), "--batch-size", "7", "--description", "plant 7"], simulator)
             #expect(updated.status == 0, "\(updated.errors)")
             let record = await simulator.store.record(id: id)
             #expect(record?.batchSize == 7 && record?.description == "plant 7" && record?.topics == ["DataPoint", "DeviceCore"])
@@ -44,7 +48,10 @@ struct DCMonMonitorsTests {
     func secrets() async throws {
         try await withSimulator { simulator in
             let created = try await Self.run(
-                ["monitors", "create", "http", "--topics", "DataPoint", "--target", "http://127.0.0.1:9/hook", "--header", "X-Api-Key: h3ader-S3cret"],
+                [
+                    "monitors", "create", "http", "--topics", "DataPoint", "--target", "http://127.0.0.1:9/hook", "--header",
+                    "X-Api-Key: h3ader-S3cret",
+                ],
                 simulator,
                 extra: ["DC_HTTP_TOKEN": "hook:t0ken-S3cret"]
             )
@@ -52,7 +59,9 @@ struct DCMonMonitorsTests {
             let record = try #require(await simulator.store.allRecords.first)
             #expect(record.transportToken == "hook:t0ken-S3cret")
             #expect(record.transportHeaders == ["X-Api-Key": "h3ader-S3cret"])
-            for arguments in [["monitors", "show", String(record.id)], ["monitors", "show", String(record.id), "--json"], ["monitors", "list", "--json"]] {
+            for arguments in [
+                ["monitors", "show", String(record.id)], ["monitors", "show", String(record.id), "--json"], ["monitors", "list", "--json"],
+            ] {
                 let shown = try await Self.run(arguments, simulator)
                 #expect(shown.status == 0)
                 #expect(!shown.output.contains("t0ken-S3cret") && !shown.output.contains("h3ader-S3cret"), "\(arguments)")
@@ -71,7 +80,10 @@ struct DCMonMonitorsTests {
         try Data(template.utf8).write(to: file)
         try await withSimulator { simulator in
             let created = try await Self.run(
-                ["monitors", "create", "tcp", "--topics", "DataPoint", "--schema-type", "handlebars", "--schema-file", file.path, "--json"],
+                [
+                    "monitors", "create", "tcp", "--topics", "DataPoint", "--schema-type", "handlebars", "--schema-file", file.path,
+                    "--json",
+                ],
                 simulator
             )
             #expect(created.status == 0, "\(created.errors)")

@@ -11,7 +11,8 @@ struct DCMonMultiListenTests {
     static func listen(port: Int, ids: [UInt32], _ extra: [String]) throws -> ChildProcess {
         try ChildProcess(
             try dcmonExecutable(),
-            ["listen"] + ids.map(String.init) + ["--url", "http://127.0.0.1:1", "--plain", "--push-port", "\(port)", "--ack", "explicit"] + extra,
+            ["listen"] + ids.map(String.init) + ["--url", "http://127.0.0.1:1", "--plain", "--push-port", "\(port)", "--ack", "explicit"]
+                + extra,
             environment: DCMonListenTests.environment
         )
     }

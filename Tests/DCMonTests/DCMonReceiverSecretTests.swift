@@ -16,7 +16,8 @@ struct DCMonReceiverSecretTests {
         defer { receiver.signal(SIGKILL) }
         let port = try await withTimeout(.seconds(60)) { try await Self.listeningPort(of: receiver) }
         let url = "http://127.0.0.1:\(port)/push"
-        let json = #"{"Document":{"Msg":{"timestamp":"2026-01-01T00:00:00Z","topic":"7603/DataPoint/a","operation":"INSERTION","DataPoint":{"data":1}}}}"#
+        let json =
+            #"{"Document":{"Msg":{"timestamp":"2026-01-01T00:00:00Z","topic":"7603/DataPoint/a","operation":"INSERTION","DataPoint":{"data":1}}}}"#
         #expect(try await Self.deliver(json, to: url, headers: [("x-api-key", "wrong")]) == 401)
         #expect(try await Self.deliver(json, to: url, headers: []) == 401)
         #expect(try await Self.deliver(json, to: url, headers: [("X-Api-Key", "sh4red-S3cret")]) == 200)

@@ -41,20 +41,21 @@ struct InventoryResetAndHistoryTests {
     @Test("reset answers POST and PUT alike, 404 for an unknown monitor; a legacy PUT still resets")
     func resetMethods() async throws {
         try await withFailingHTTPServer { port in
-        try await withSimulator(configuration: HTTPDeliveryTests.configuration(failureWindow: .milliseconds(100))) { simulator in
-            let store = simulator.store
-            let id = try await HTTPDeliveryTests.httpMonitor(simulator, url: "http://127.0.0.1:\(port)/down", topics: ["DataPoint"])
-            for method in ["POST", "PUT", "LEGACY"] {
-                try await writeDataPoints(simulator, stream: "s", values: [1])
-                try await withTimeout { try await store.wait(forMonitor: id) { $0?.status == .disabled } }
-                let answer = method == "LEGACY"
-                    ? try await send(simulator, "PUT", "Monitor/\(id)", body: "<Monitor/>")
-                    : try await send(simulator, method, "v1/monitors/inventory/\(id)/reset")
-                #expect(answer.status == 200, "\(method)")
-                #expect(await store.record(id: id)?.status == .inactive, "\(method)")
+            try await withSimulator(configuration: HTTPDeliveryTests.configuration(failureWindow: .milliseconds(100))) { simulator in
+                let store = simulator.store
+                let id = try await HTTPDeliveryTests.httpMonitor(simulator, url: "http://127.0.0.1:\(port)/down", topics: ["DataPoint"])
+                for method in ["POST", "PUT", "LEGACY"] {
+                    try await writeDataPoints(simulator, stream: "s", values: [1])
+                    try await withTimeout { try await store.wait(forMonitor: id) { $0?.status == .disabled } }
+                    let answer =
+                        method == "LEGACY"
+                        ? try await send(simulator, "PUT", "Monitor/\(id)", body: "<Monitor/>")
+                        : try await send(simulator, method, "v1/monitors/inventory/\(id)/reset")
+                    #expect(answer.status == 200, "\(method)")
+                    #expect(await store.record(id: id)?.status == .inactive, "\(method)")
+                }
+                #expect(try await send(simulator, "POST", "v1/monitors/inventory/4242/reset").status == 404)
             }
-            #expect(try await send(simulator, "POST", "v1/monitors/inventory/4242/reset").status == 404)
-        }
         }
     }
 
@@ -74,7 +75,8 @@ struct InventoryResetAndHistoryTests {
                     events.append(event)
                 }
                 #expect(try values(events) == Array(0..<7))
-                #expect(events.allSatisfy { $0.topic == "7603/DataPoint/h" && $0.operation == .insertion && $0.resourceType == "DataPoint" })
+                #expect(
+                    events.allSatisfy { $0.topic == "7603/DataPoint/h" && $0.operation == .insertion && $0.resourceType == "DataPoint" })
                 #expect(simulator.requestCount == requests + 3)
 
                 var none: [MonitorEvent] = []

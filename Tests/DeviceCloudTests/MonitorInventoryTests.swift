@@ -51,8 +51,10 @@ struct MonitorInventoryTests {
     @Test("list follows the cursor lazily, one request per page, with query and orderby")
     func lazyPaging() async throws {
         try await withSimulatorAndCloud { simulator, cloud in
-            let tcp = try await simulator.store.create(contentsOf: (0..<5).map { MonitorDefinition(topics: ["Job/\($0)"], transportType: .tcp) })
-            try await simulator.store.create(MonitorDefinition(topics: ["Job/x"], transportType: .http, transportURL: "http://127.0.0.1:9/"))
+            let tcp = try await simulator.store.create(
+                contentsOf: (0..<5).map { MonitorDefinition(topics: ["Job/\($0)"], transportType: .tcp) })
+            try await simulator.store.create(
+                MonitorDefinition(topics: ["Job/x"], transportType: .http, transportURL: "http://127.0.0.1:9/"))
             let list = cloud.monitors.inventory.list(query: "type='tcp' and topics like 'Job/%'", orderBy: "id desc", pageSize: 2)
             let before = simulator.requestCount
             var iterator = list.makeAsyncIterator()
@@ -78,7 +80,8 @@ struct MonitorInventoryTests {
             let cursor = try #require(page.cursor)
             let nextURI = try #require(page.nextURI)
             #expect(nextURI.hasPrefix("/ws/v1/monitors/inventory?") && nextURI.contains("cursor="))
-            let second = try await cloud.webService.send(.get, path: "/ws/v1/monitors/inventory", query: [("size", "2"), ("cursor", cursor)])
+            let second = try await cloud.webService.send(
+                .get, path: "/ws/v1/monitors/inventory", query: [("size", "2"), ("cursor", cursor)])
             let last = try V1ListPage(json: Data(second.body.readableBytesView))
             #expect(last.count == 1 && last.cursor == nil && last.nextURI == nil && last.isLast)
             let bad = try await deviceCloudError {
@@ -90,7 +93,10 @@ struct MonitorInventoryTests {
 
     @Test("a page is read tolerantly: numbers as strings, unknown fields kept and written back")
     func tolerantReading() throws {
-        let page = try V1ListPage(json: Data(#"{"count":"1","size":"10","cursor":"","list":[{"id":"12","type":"tcp","topics":"DataPoint,DeviceCore","batch_size":"3","future_field":{"a":[1,2]},"headers":["X-A"]}]}"#.utf8))
+        let page = try V1ListPage(
+            json: Data(
+                #"{"count":"1","size":"10","cursor":"","list":[{"id":"12","type":"tcp","topics":"DataPoint,DeviceCore","batch_size":"3","future_field":{"a":[1,2]},"headers":["X-A"]}]}"#
+                    .utf8))
         #expect(page.count == 1 && page.size == 10 && page.isLast)
         let monitor = try InventoryMonitor(json: try #require(page.list.first))
         #expect(monitor.id == 12 && monitor.topics == ["DataPoint", "DeviceCore"] && monitor.batchSize == 3)

@@ -49,7 +49,9 @@ public struct V1ListPage: Sendable, Hashable {
             size: Self.integer(object["size"]),
             cursor: Self.text(object["cursor"]),
             nextURI: Self.text(object["next_uri"]),
-            list: entries.compactMap { try? JSONSerialization.data(withJSONObject: $0, options: [.fragmentsAllowed, .withoutEscapingSlashes]) }
+            list: entries.compactMap {
+                try? JSONSerialization.data(withJSONObject: $0, options: [.fragmentsAllowed, .withoutEscapingSlashes])
+            }
         )
     }
 
@@ -71,7 +73,8 @@ public struct V1ListPage: Sendable, Hashable {
     }
 
     private static func quoted(_ text: String) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: text, options: [.fragmentsAllowed, .withoutEscapingSlashes])) ?? Data("\"\"".utf8)
+        let data =
+            (try? JSONSerialization.data(withJSONObject: text, options: [.fragmentsAllowed, .withoutEscapingSlashes])) ?? Data("\"\"".utf8)
         return String(decoding: data, as: UTF8.self)
     }
 

@@ -1,6 +1,6 @@
 import DeviceCloudProtocol
-import NIOCore
 import Foundation
+import NIOCore
 
 /// The saved events of one persistent monitor, oldest first, bounded by
 /// ``MonitorHistoryLimits`` (events and bytes). Each entry keeps the event's JSON `Msg` object,

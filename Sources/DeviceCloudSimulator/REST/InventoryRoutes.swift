@@ -184,7 +184,8 @@ struct InventoryRoutes: Sendable {
         do {
             body = try await request.body.collect(upTo: self.maximumBodySize)
         } catch {
-            return .failure(ResponseFailure(SimulatorResponse.error(.contentTooLarge, "the body is larger than \(self.maximumBodySize) bytes")))
+            return .failure(
+                ResponseFailure(SimulatorResponse.error(.contentTooLarge, "the body is larger than \(self.maximumBodySize) bytes")))
         }
         do {
             return .success(try InventoryMonitor(json: Data(body.readableBytesView)))
