@@ -8,9 +8,10 @@ import Testing
 struct HTTPReceiverHeaderSecretTests {
     @Test("the header secret admits a delivery without the token; a wrong one does not; the token still works")
     func headerSecret() async throws {
-        var configuration = try receiverConfiguration(acknowledgement: .off)
-        configuration.headerSecret = HTTPReceiver.HeaderSecret(name: "X-Api-Key", value: "sh4red-S3cret")
-        #expect(!String(describing: configuration.headerSecret).contains("sh4red-S3cret"))
+        var settings = try receiverConfiguration(acknowledgement: .off)
+        settings.headerSecret = HTTPReceiver.HeaderSecret(name: "X-Api-Key", value: "sh4red-S3cret")
+        #expect(!String(describing: settings.headerSecret).contains("sh4red-S3cret"))
+        let configuration = settings
         try await withTimeout {
             try await withReceiver(configuration) { batches, sender in
                 let block = try SampleEvents.block(1, events: 1, first: 5)
@@ -31,9 +32,10 @@ struct HTTPReceiverHeaderSecretTests {
 
     @Test("with only a header secret, the header is required")
     func headerOnly() async throws {
-        var configuration = try receiverConfiguration(acknowledgement: .off)
-        configuration.token = nil
-        configuration.headerSecret = HTTPReceiver.HeaderSecret(name: "x-api-key", value: "sh4red-S3cret")
+        var settings = try receiverConfiguration(acknowledgement: .off)
+        settings.token = nil
+        settings.headerSecret = HTTPReceiver.HeaderSecret(name: "x-api-key", value: "sh4red-S3cret")
+        let configuration = settings
         try await withTimeout {
             try await withReceiver(configuration) { batches, sender in
                 let block = try SampleEvents.block(1, events: 1, first: 9)
