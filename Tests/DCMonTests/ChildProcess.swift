@@ -71,14 +71,21 @@ final class ChildProcess: Sendable {
     }
 
     /// Waits for the process to end and returns its exit status.
+    ///
+    /// Cancelling the wait (a test's timeout) kills the process, so a hung child never outlives
+    /// the test that started it.
     func exitStatus() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            let status: Int32? = self.state.withLock { state in
-                if let status = state.exitStatus { return status }
-                state.exitWaiters.append(continuation)
-                return nil
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let status: Int32? = self.state.withLock { state in
+                    if let status = state.exitStatus { return status }
+                    state.exitWaiters.append(continuation)
+                    return nil
+                }
+                if let status { continuation.resume(returning: status) }
             }
-            if let status { continuation.resume(returning: status) }
+        } onCancel: {
+            self.signal(SIGKILL)
         }
     }
 

@@ -36,6 +36,31 @@ struct PayloadInflaterTests {
         #expect(error?.code == .decompressedPayloadTooLarge)
     }
 
+    @Test("the cap is exact even when it is not a power of two: one byte over is refused")
+    func exactCap() throws {
+        let cap = (3 << 20) + 1
+        let inflater = try PayloadInflater()
+        let atCap = ByteBuffer(repeating: 7, count: cap)
+        #expect(try inflater.inflate(try self.deflate(atCap), maximumSize: cap).readableBytes == cap)
+        for size in [cap + 1, (3 << 20) + (1 << 19)] {
+            let error = #expect(throws: PushProtocolError.self) {
+                try inflater.inflate(try self.deflate(ByteBuffer(repeating: 7, count: size)), maximumSize: cap)
+            }
+            #expect(error?.code == .decompressedPayloadTooLarge, "\(size) bytes")
+        }
+    }
+
+    @Test("the first reservation is a small constant, not 16 times the input")
+    func boundedFirstReservation() throws {
+        // 4 MiB of empty stored blocks: a large input that inflates to nothing.
+        var stream = ByteBuffer(bytes: [0x78, 0x01])
+        for _ in 0..<((4 << 20) / 5) { stream.writeBytes([0x00, 0x00, 0x00, 0xFF, 0xFF]) }
+        stream.writeBytes([0x01, 0x00, 0x00, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x01])
+        let inflated = try PayloadInflater().inflate(stream, maximumSize: 64 << 20)
+        #expect(inflated.readableBytes == 0)
+        #expect(inflated.capacity <= PayloadInflater.maximumInitialReservation)
+    }
+
     @Test("corrupt, truncated and empty zlib data are typed errors")
     func corrupt() throws {
         let inflater = try PayloadInflater()

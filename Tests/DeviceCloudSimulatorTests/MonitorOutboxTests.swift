@@ -119,4 +119,25 @@ struct MonitorOutboxTests {
         let sent8 = outbox.takeSendable()
         #expect(sent8.map(\.blockID) == [2, 3, 4])
     }
+
+    @Test("storage is capped in bytes too: the oldest blocks go first, and the count of stored bytes stays exact")
+    func byteCap() {
+        var probe = MonitorOutbox(settings: .init(batchSize: 1, autoReplay: true))
+        probe.add(self.event(0), now: self.clock.now)
+        let blockBytes = probe.storedBytes
+        #expect(blockBytes > 0)
+
+        var outbox = MonitorOutbox(
+            settings: .init(batchSize: 1, explicitAcknowledgement: true, autoReplay: true, maximumStoredBytes: blockBytes * 3 + blockBytes / 2))
+        for index in 0..<10 { outbox.add(self.event(index), now: self.clock.now) }
+        #expect(outbox.droppedEvents == 7)
+        #expect(outbox.storedBytes <= blockBytes * 3 + blockBytes / 2)
+        outbox.connect()
+        let sent = outbox.takeSendable()
+        #expect(sent.map(\.blockID) == [7, 8, 9])
+        outbox.acknowledge(blockID: 7)
+        outbox.acknowledge(blockID: 8)
+        outbox.acknowledge(blockID: 9)
+        #expect(outbox.storedBytes == 0)
+    }
 }

@@ -137,6 +137,7 @@ struct PushSessionLifecycleTests {
             // The consumer is idle now; the server keeps writing until TCP pushes back.
             let blocked = try await withTimeout { try await server.wait { $0.backpressureEvents[1, default: 0] > 0 } }
             #expect(blocked.bytesPublished[1, default: 0] < 64 << 20)
+            #expect(blocked.handshakes[1] == 1, "the session never reconnected")
             let whileStalled = residentMemoryBytes() ?? 0
             #expect(whileStalled - baseline < 50 << 20)
 

@@ -182,12 +182,12 @@ struct PushSessionReliabilityTests {
                     return session
                 }
                 // The server is gone: the session fails to redial and sleeps 100 s on the test clock.
-                let consumer = Task { await streamError(session.events()) == nil }
+                let consumer = Task { await endOfStream(session.events()) }
                 try await withTimeout { await clock.waitForSleep(of: .seconds(100)) }
                 let start = ContinuousClock.now
                 if useClose { session.close() } else { consumer.cancel() }
-                let endedNormally = try await withTimeout { await consumer.value }
-                return (endedNormally, ContinuousClock.now - start)
+                let (endedNormally, endedAt) = try await withTimeout { await consumer.value }
+                return (endedNormally, endedAt - start)
             }
         }
     }
@@ -237,14 +237,21 @@ private func expectPromptEnds(
 /// Starts consuming, lets the session get stuck in the state the server leaves it in, cancels
 /// the consumer, and reports how the stream ended and how long that took.
 private func cancelStuckConsumer(of session: PushSession) async throws -> (endedNormally: Bool, elapsed: Duration) {
-    let consumer = Task { await streamError(session.events()) == nil }
+    let consumer = Task { await endOfStream(session.events()) }
     // Nothing observable marks "stuck in the dial" or "stuck in the TLS handshake"; this pause
     // only makes it likely the session got there (a shorter one would test an earlier state).
     try await Task.sleep(for: .milliseconds(200))
     let start = ContinuousClock.now
     consumer.cancel()
-    let endedNormally = try await withTimeout { await consumer.value }
-    return (endedNormally, ContinuousClock.now - start)
+    let (endedNormally, endedAt) = try await withTimeout { await consumer.value }
+    return (endedNormally, endedAt - start)
+}
+
+/// Consumes a stream; whether it ended without an error, and when, taken the moment it ended
+/// (so the test's own scheduling after that is not counted).
+private func endOfStream(_ stream: AsyncThrowingStream<MonitorBatch, any Error>) async -> (Bool, ContinuousClock.Instant) {
+    let error = await streamError(stream)
+    return (error == nil, ContinuousClock.now)
 }
 
 /// Accepts every monitor; each connection gets one block and is then dropped by the service.

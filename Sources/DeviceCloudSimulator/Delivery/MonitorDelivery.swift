@@ -56,7 +56,8 @@ struct MonitorDelivery {
             format: record.format?.payloadFormat ?? .xml,
             compression: record.compression?.payloadCompression ?? .none,
             maximumStoredBlocks: limits.maximumStoredBlocks,
-            maximumInFlight: isHTTP ? 1 : limits.maximumInFlightBlocks
+            maximumInFlight: isHTTP ? 1 : limits.maximumInFlightBlocks,
+            maximumStoredBytes: limits.maximumStoredBytes
         )
     }
 

@@ -21,6 +21,8 @@ public struct MonitorOutbox: Sendable {
         public var compression: PayloadCompression
         /// The most blocks kept for replay or awaiting acknowledgement; the oldest go first.
         public var maximumStoredBlocks: Int
+        /// The most payload bytes kept for replay or awaiting acknowledgement; the oldest blocks go first.
+        public var maximumStoredBytes: Int
         /// The most blocks sent and not yet acknowledged before sending pauses.
         public var maximumInFlight: Int
 
@@ -33,7 +35,8 @@ public struct MonitorOutbox: Sendable {
             format: PayloadFormat = .json,
             compression: PayloadCompression = .none,
             maximumStoredBlocks: Int = 10_000,
-            maximumInFlight: Int = 512
+            maximumInFlight: Int = 512,
+            maximumStoredBytes: Int = 64 << 20
         ) {
             self.batchSize = max(1, batchSize)
             self.batchDuration = batchDuration
@@ -42,6 +45,7 @@ public struct MonitorOutbox: Sendable {
             self.format = format
             self.compression = compression
             self.maximumStoredBlocks = max(1, maximumStoredBlocks)
+            self.maximumStoredBytes = max(1, maximumStoredBytes)
             self.maximumInFlight = max(1, maximumInFlight)
         }
     }
@@ -58,6 +62,8 @@ public struct MonitorOutbox: Sendable {
     private var ready = CircularBuffer<PublishMessage>()
     private var inFlight = CircularBuffer<PublishMessage>()
     private var nextBlockID: UInt16 = 0
+    /// Payload bytes of the blocks in `ready` and `inFlight`.
+    public private(set) var storedBytes = 0
 
     /// Creates an empty outbox whose first block gets `firstBlockID`.
     public init(settings: Settings, firstBlockID: UInt16 = 0) {
@@ -120,6 +126,7 @@ public struct MonitorOutbox: Sendable {
             )
             self.nextBlockID &+= 1
             self.ready.append(message)
+            self.storedBytes += message.payload.readableBytes
         } catch {
             // Encoding only fails for documents beyond 4 GiB; count them as dropped.
             self.droppedEvents += events.count
@@ -136,6 +143,8 @@ public struct MonitorOutbox: Sendable {
             if self.settings.explicitAcknowledgement {
                 guard self.inFlight.count < self.settings.maximumInFlight else { break }
                 self.inFlight.append(next)
+            } else {
+                self.storedBytes -= next.payload.readableBytes
             }
             taken.append(next)
             self.ready.removeFirst()
@@ -149,7 +158,7 @@ public struct MonitorOutbox: Sendable {
     @discardableResult
     public mutating func acknowledge(blockID: UInt16) -> Bool {
         guard let index = self.inFlight.firstIndex(where: { $0.blockID == blockID }) else { return false }
-        self.inFlight.remove(at: index)
+        self.storedBytes -= self.inFlight.remove(at: index).payload.readableBytes
         return true
     }
 
@@ -162,6 +171,7 @@ public struct MonitorOutbox: Sendable {
             self.ready = replay
         } else {
             self.ready.removeAll()
+            self.storedBytes = 0
         }
         self.inFlight.removeAll()
     }
@@ -175,6 +185,7 @@ public struct MonitorOutbox: Sendable {
             self.pendingSince = nil
             self.ready.removeAll()
             self.inFlight.removeAll()
+            self.storedBytes = 0
         }
     }
 
@@ -188,6 +199,7 @@ public struct MonitorOutbox: Sendable {
         for block in self.inFlight { self.droppedEvents += Int(block.count) }
         self.ready.removeAll()
         self.inFlight.removeAll()
+        self.storedBytes = 0
     }
 
     /// New settings (a PUT): the monitor's state starts over, as the service does.
@@ -196,9 +208,12 @@ public struct MonitorOutbox: Sendable {
     }
 
     private mutating func enforceStorageCap() {
-        while self.ready.count + self.inFlight.count > self.settings.maximumStoredBlocks {
+        while self.ready.count + self.inFlight.count > self.settings.maximumStoredBlocks
+            || (self.storedBytes > self.settings.maximumStoredBytes && self.ready.count + self.inFlight.count > 1)
+        {
             let dropped = self.inFlight.isEmpty ? self.ready.removeFirst() : self.inFlight.removeFirst()
             self.droppedEvents += Int(dropped.count)
+            self.storedBytes -= dropped.payload.readableBytes
         }
     }
 }

@@ -36,15 +36,33 @@ public final class PushServer: Service, Sendable {
         public var port: Int
         /// TLS settings, or `nil` for plain TCP.
         public var tls: TLSConfiguration?
-        /// Caps for frames received from clients.
+        /// Caps for frames received from authenticated clients.
         public var limits: PushLimits
+        /// How long a new connection has to send its ConnectRequest; then it is closed.
+        public var authenticationTimeout: Duration
+        /// The largest payload a ConnectRequest may announce (it holds a user name, a password
+        /// and a monitor id); a larger one closes the connection before anything is buffered.
+        public var maximumConnectRequestLength: Int
+        /// Connections served at once; more are closed on arrival.
+        public var maximumConnections: Int
 
         /// Creates a configuration.
-        public init(host: String = "127.0.0.1", port: Int = 0, tls: TLSConfiguration? = nil, limits: PushLimits = .default) {
+        public init(
+            host: String = "127.0.0.1",
+            port: Int = 0,
+            tls: TLSConfiguration? = nil,
+            limits: PushLimits = .default,
+            authenticationTimeout: Duration = .seconds(10),
+            maximumConnectRequestLength: Int = 4_096,
+            maximumConnections: Int = 10_000
+        ) {
             self.host = host
             self.port = port
             self.tls = tls
             self.limits = limits
+            self.authenticationTimeout = authenticationTimeout
+            self.maximumConnectRequestLength = maximumConnectRequestLength
+            self.maximumConnections = maximumConnections
         }
     }
 
@@ -58,15 +76,19 @@ public final class PushServer: Service, Sendable {
     private let observer = PushServerObserver()
     private let sessions = Mutex<[UInt32: PushServerSession]>([:])
     private let nextSessionID = Atomic<Int>(0)
+    private let openConnections = Atomic<Int>(0)
+    private let configuration: Configuration
     private let logger: Logger
 
     private init(
         serverChannel: NIOAsyncChannel<NIOAsyncChannel<PushMessage, ByteBuffer>, Never>,
+        configuration: Configuration,
         usesTLS: Bool,
         delegate: any PushServerDelegate,
         logger: Logger
     ) {
         self.serverChannel = serverChannel
+        self.configuration = configuration
         self.port = serverChannel.channel.localAddress?.port ?? 0
         self.usesTLS = usesTLS
         self.delegate = delegate
@@ -82,6 +104,7 @@ public final class PushServer: Service, Sendable {
     ) async throws -> PushServer {
         let sslContext = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
         let limits = configuration.limits
+        let connectRequestLimit = configuration.maximumConnectRequestLength
         let channel = try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -92,6 +115,7 @@ public final class PushServer: Service, Sendable {
                     if let sslContext {
                         try pipeline.addHandler(NIOSSLServerHandler(context: sslContext))
                     }
+                    try pipeline.addHandler(ConnectRequestGuard(maximumLength: connectRequestLimit))
                     try pipeline.addHandler(
                         ByteToMessageHandler(PushFrameDecoder(limits: limits, acceptsShortAcknowledgement: true))
                     )
@@ -99,7 +123,8 @@ public final class PushServer: Service, Sendable {
                     return try NIOAsyncChannel<PushMessage, ByteBuffer>(wrappingChannelSynchronously: child)
                 }
             }
-        return PushServer(serverChannel: channel, usesTLS: sslContext != nil, delegate: delegate, logger: logger)
+        return PushServer(
+            serverChannel: channel, configuration: configuration, usesTLS: sslContext != nil, delegate: delegate, logger: logger)
     }
 
     /// Serves connections until the task is cancelled or the service group shuts down.
@@ -155,16 +180,33 @@ public final class PushServer: Service, Sendable {
     }
 
     private func serve(_ connection: NIOAsyncChannel<PushMessage, ByteBuffer>) async {
+        let open = self.openConnections.wrappingAdd(1, ordering: .relaxed).newValue
+        defer { self.openConnections.wrappingSubtract(1, ordering: .relaxed) }
+        guard open <= self.configuration.maximumConnections else {
+            self.observer.update { $0.refusedConnections += 1 }
+            try? await connection.channel.close()
+            return
+        }
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var messages = inbound.makeAsyncIterator()
-                guard case .connectRequest(let request)? = try await messages.next() else { return }
+                // A client that says nothing (or trickles) is closed once the time is up.
+                let channel = connection.channel
+                let deadline = channel.eventLoop.scheduleTask(in: TimeAmount(self.configuration.authenticationTimeout)) {
+                    channel.close(promise: nil)
+                }
+                let first = try await messages.next()
+                deadline.cancel()
+                guard case .connectRequest(let request)? = first else {
+                    self.observer.update { $0.failedAuthentications += 1 }
+                    return
+                }
                 let status = await self.delegate.authorize(request)
                 var reply = ByteBuffer()
                 try PushFrameEncoder.write(.connectResponse(ConnectResponse(status: status)), into: &reply)
-                try await outbound.write(reply)
                 guard status == ConnectResponse.accepted else {
                     self.observer.update { $0.rejectedHandshakes += 1 }
+                    try await outbound.write(reply)
                     return
                 }
                 let session = PushServerSession(
@@ -174,15 +216,18 @@ public final class PushServer: Service, Sendable {
                     outbound: outbound,
                     observer: self.observer
                 )
-                try await self.stream(session, messages: &messages)
+                try await self.stream(session, answer: reply, messages: &messages)
             }
         } catch {
             self.logger.debug("push connection ended", metadata: ["error": "\(error)"])
         }
     }
 
+    /// Registers and counts the session, then answers the client: whoever sees the handshake
+    /// complete also sees the server's record of it.
     private func stream(
         _ session: PushServerSession,
+        answer: ByteBuffer,
         messages: inout NIOAsyncChannelInboundStream<PushMessage>.AsyncIterator
     ) async throws {
         let monitorID = session.monitorID
@@ -214,6 +259,8 @@ public final class PushServer: Service, Sendable {
             }
         }
         do {
+            try await session.outbound.write(answer)
+            session.answered.open()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     defer { session.close() }
@@ -249,7 +296,13 @@ public final class PushServer: Service, Sendable {
                 self.logger.info("unexpected message from client", metadata: ["type": "\(message.messageType)"])
                 return
             }
-            self.observer.update { $0.acknowledgements[monitorID, default: []].append(received.blockID) }
+            self.observer.update { snapshot in
+                snapshot.acknowledgementCounts[monitorID, default: 0] += 1
+                snapshot.acknowledgements[monitorID, default: []].append(received.blockID)
+                if snapshot.acknowledgements[monitorID, default: []].count > PushServerSnapshot.acknowledgementHistory {
+                    snapshot.acknowledgements[monitorID]?.removeFirst(PushServerSnapshot.acknowledgementHistory / 2)
+                }
+            }
             await self.delegate.acknowledged(blockID: received.blockID, on: session)
         }
     }

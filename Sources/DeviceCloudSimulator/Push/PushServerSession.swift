@@ -10,9 +10,13 @@ public struct PushServerSession: Sendable, Hashable {
     let channel: any Channel
     let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     let observer: PushServerObserver
+    /// Opened once the ConnectResponse is written: the session is registered and counted before
+    /// the client is answered, and nothing may reach the wire ahead of the answer.
+    let answered = SessionGate()
 
     /// Sends a block. Suspends while the client is not reading (TCP backpressure).
     public func publish(_ message: PublishMessage) async throws {
+        await self.answered.wait()
         var header = ByteBuffer()
         try PushFrameEncoder.writePublishHeader(message, into: &header)
         // Header and payload go out as two buffers of one write: the payload is never copied.
@@ -23,6 +27,7 @@ public struct PushServerSession: Sendable, Hashable {
 
     /// Sends several blocks in one write, the way a service flushes a backlog.
     public func publish(contentsOf messages: some Sequence<PublishMessage>) async throws {
+        await self.answered.wait()
         var frames = ByteBuffer()
         var size = 0
         for message in messages {
@@ -35,6 +40,7 @@ public struct PushServerSession: Sendable, Hashable {
 
     /// Writes raw bytes, e.g. half a frame, to simulate a faulty service.
     public func writeRaw(_ bytes: ByteBuffer) async throws {
+        await self.answered.wait()
         try await self.outbound.write(bytes)
     }
 

@@ -8,8 +8,17 @@ public struct PushServerSnapshot: Sendable, Hashable {
     public var disconnects: [UInt32: Int] = [:]
     /// Handshakes refused (bad credentials, unknown monitor, bad request).
     public var rejectedHandshakes = 0
-    /// Acknowledged block ids per monitor, in arrival order.
+    /// The last ``acknowledgementHistory`` acknowledged block ids per monitor, in arrival order.
     public var acknowledgements: [UInt32: [UInt16]] = [:]
+    /// Every acknowledgement received, per monitor (the log above keeps only the last ones).
+    public var acknowledgementCounts: [UInt32: Int] = [:]
+    /// Connections refused because ``PushServer/Configuration/maximumConnections`` were open.
+    public var refusedConnections = 0
+    /// Connections closed because no ConnectRequest arrived in time, or an oversize one was announced.
+    public var failedAuthentications = 0
+
+    /// How many acknowledged block ids ``acknowledgements`` keeps per monitor.
+    public static let acknowledgementHistory = 1_024
     /// Payload bytes of PublishMessages written, per monitor.
     public var bytesPublished: [UInt32: Int] = [:]
     /// How many times a monitor's connection stopped being writable because the client did not read.

@@ -1,0 +1,89 @@
+import DeviceCloud
+import DeviceCloudProtocol
+import DeviceCloudSimulator
+import DeviceCloudTestSupport
+import NIOCore
+import Testing
+
+@Suite("Nothing lost across cuts")
+struct MonitorCutsTests {
+    @Test("200,000 events with explicit acks, the connection cut at a random byte every 20,000: the received set is the published set")
+    func nothingLostAcrossCuts() async throws {
+        try await withSimulator(configuration: simulatorConfiguration()) { simulator in
+            let id = try await tcpMonitor(
+                simulator, batchSize: 100, batchDuration: .seconds(1), compression: .zlib, acknowledgement: .explicit, autoReplay: true)
+            let total = 200_000
+            let perWrite = 5_000
+            let cutEvery = 20_000
+            let (received, cuts) = try await withTimeout(.seconds(120)) {
+                try await pushSession(simulator, monitorID: id, acknowledgement: .explicit).withEvents { stream in
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask {
+                            // Raised inside the simulated service (no REST round trip), as ingestion does.
+                            for start in stride(from: 0, to: total, by: perWrite) {
+                                let events = (start..<start + perWrite).map { value in
+                                    RaisedEvent(
+                                        resourceType: "DataPoint", path: "cuts", operation: .insertion,
+                                        resource: .object([("streamId", .string("cuts")), ("data", .number("\(value)"))]),
+                                        timestamp: "2026-11-30T10:00:00Z")
+                                }
+                                await simulator.store.raise(events)
+                            }
+                        }
+                        var seen = Set<Int>()
+                        var nextCut = cutEvery
+                        var cuts = 0
+                        for try await batch in stream {
+                            for event in batch.events {
+                                seen.insert(try #require(dataValue(event.body), "an event without a data value"))
+                            }
+                            await batch.acknowledge()
+                            if seen.count >= nextCut, seen.count < total, let session = simulator.pushServer.session(for: id) {
+                                nextCut += cutEvery
+                                cuts += 1
+                                // Half a frame, cut at a random byte, then the connection drops.
+                                var frame = ByteBuffer()
+                                try PushFrameEncoder.write(.publishMessage(try SampleEvents.block(9, events: 20)), into: &frame)
+                                let length = Int.random(in: 1..<frame.readableBytes)
+                                try? await session.writeRaw(frame.getSlice(at: frame.readerIndex, length: length) ?? frame)
+                                session.close()
+                            }
+                            if seen.count == total { break }
+                        }
+                        try await group.waitForAll()
+                        return (seen, cuts)
+                    }
+                }
+            }
+            #expect(received == Set(0..<total))
+            #expect(cuts == total / cutEvery - 1)
+            // Every cut but perhaps the last (its events may already have been read) forced a reconnect.
+            #expect(simulator.pushServer.snapshot.handshakes[id, default: 0] >= cuts)
+        }
+    }
+}
+
+/// The integer after `"data":` in a JSON event body (quoted or not), read without a JSON parser
+/// (plain loops: the suite runs unoptimised).
+private func dataValue(_ body: ByteBuffer) -> Int? {
+    let key: [UInt8] = Array(#""data":"#.utf8)
+    return body.withUnsafeReadableBytes { bytes -> Int? in
+        var index = 0
+        search: while index + key.count < bytes.count {
+            for offset in 0..<key.count where bytes[index + offset] != key[offset] {
+                index += 1
+                continue search
+            }
+            var cursor = index + key.count
+            if bytes[cursor] == UInt8(ascii: "\"") { cursor += 1 }
+            var value = 0
+            let start = cursor
+            while cursor < bytes.count, bytes[cursor] >= UInt8(ascii: "0"), bytes[cursor] <= UInt8(ascii: "9") {
+                value = value * 10 + Int(bytes[cursor] - UInt8(ascii: "0"))
+                cursor += 1
+            }
+            return cursor > start ? value : nil
+        }
+        return nil
+    }
+}
