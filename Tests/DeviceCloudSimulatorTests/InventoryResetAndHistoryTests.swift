@@ -92,6 +92,32 @@ struct InventoryResetAndHistoryTests {
         }
     }
 
+    @Test("a throttled history page is retried by the cloud's policy and the sequence goes on")
+    func historyRetries429() async throws {
+        try await withSimulator { simulator in
+            let persistent = try await simulator.store.create(MonitorDefinition(topics: ["DataPoint/t"], persistent: true))
+            try await writeDataPoints(simulator, stream: "t", values: 0..<4)
+            var retry = RetryPolicy.default
+            retry.initialDelay = .milliseconds(1)
+            retry.maximumDelay = .milliseconds(5)
+            let url = try #require(URL(string: "http://127.0.0.1:\(simulator.httpPort)"))
+            try await withDeviceCloud(
+                url: url,
+                username: TestAccount.username,
+                password: TestAccount.password,
+                configuration: DeviceCloud.Configuration(httpClient: .dedicated(), retry: retry)
+            ) { cloud in
+                var events: [MonitorEvent] = []
+                var iterator = cloud.monitors.history(persistent.id, pageSize: 2).makeAsyncIterator()
+                if let first = try await iterator.next() { events.append(first) }
+                simulator.throttling.set(.nextRequests(2))
+                while let event = try await iterator.next() { events.append(event) }
+                #expect(try values(events) == [0, 1, 2, 3])
+                #expect(simulator.throttling.throttledResponses == 2)
+            }
+        }
+    }
+
     @Test("history is bounded by events and by bytes; the oldest go first")
     func historyBounds() async throws {
         let configuration = simulatorConfiguration { $0.history = MonitorHistoryLimits(maximumEvents: 4, maximumBytes: 1 << 20) }
