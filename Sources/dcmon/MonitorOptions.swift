@@ -67,7 +67,7 @@ struct TCPMonitorOptions: ParsableArguments {
     }
 }
 
-/// Options of HTTP monitors. The token comes from `--token` or `DC_HTTP_TOKEN`.
+/// Options of HTTP monitors. The token comes from `--token`, or (when creating) `DC_HTTP_TOKEN`.
 struct HTTPMonitorOptions: ParsableArguments {
     @Option(name: .customLong("target"), help: "The URL the service sends blocks to (monTransportUrl).") var target: String?
     @Option(
@@ -78,14 +78,18 @@ struct HTTPMonitorOptions: ParsableArguments {
     @Option(help: "Connect timeout in milliseconds.") var connectTimeout: Int?
     @Option(help: "Response timeout in milliseconds.") var responseTimeout: Int?
 
-    func apply(to definition: inout MonitorDefinition, targetRequired: Bool) throws {
+    /// Sets the HTTP elements given; `creating` makes `--target` required and lets
+    /// `DC_HTTP_TOKEN` stand in for `--token` (an update never picks a token up from the
+    /// environment unasked).
+    func apply(to definition: inout MonitorDefinition, creating: Bool) throws {
+        let targetRequired = creating
         if let target = self.target {
             guard let url = URL(string: target), url.host != nil else { throw CommandFailure("invalid --target URL") }
             definition.transportURL = url.absoluteString
         } else if targetRequired {
             throw CommandFailure("--target is required")
         }
-        if let text = self.token ?? ProcessInfo.processInfo.environment["DC_HTTP_TOKEN"] {
+        if let text = self.token ?? (creating ? ProcessInfo.processInfo.environment["DC_HTTP_TOKEN"] : nil) {
             guard text.contains(":") else { throw CommandFailure("the token (--token or DC_HTTP_TOKEN) must be user:password") }
             definition.transportToken = text
         }

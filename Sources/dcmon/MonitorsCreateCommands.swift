@@ -42,7 +42,7 @@ extension MonitorsCommand {
                 try await reportingFailures {
                     var definition = try self.common.definition(topicsRequired: true)
                     definition.transportType = .http
-                    try self.http.apply(to: &definition, targetRequired: true)
+                    try self.http.apply(to: &definition, creating: true)
                     try await self.connection.withCloud { cloud in
                         let monitor = try await cloud.monitors.create(definition)
                         self.common.report(await monitor.record, verb: "created")
@@ -68,7 +68,7 @@ extension MonitorsCommand {
             try await reportingFailures {
                 var definition = try self.common.definition(topicsRequired: false)
                 self.tcp.apply(to: &definition)
-                try self.http.apply(to: &definition, targetRequired: false)
+                try self.http.apply(to: &definition, creating: false)
                 guard definition != MonitorDefinition() else { throw CommandFailure("nothing to change: give at least one option") }
                 try await self.connection.withCloud { cloud in
                     let record = try await cloud.monitors.update(id: self.id, with: definition)
@@ -159,7 +159,7 @@ extension MonitorsCommand {
                 try await reportingFailures {
                     var definition = try self.common.definition(topicsRequired: true)
                     definition.transportType = .http
-                    try self.http.apply(to: &definition, targetRequired: true)
+                    try self.http.apply(to: &definition, creating: true)
                     try await Ensure.ensure(definition, connection: self.connection, json: self.common.json)
                 }
             }

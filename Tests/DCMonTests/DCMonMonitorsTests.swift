@@ -39,6 +39,11 @@ struct DCMonMonitorsTests {
             #expect(updated.status == 0, "\(updated.errors)")
             let record = await simulator.store.record(id: id)
             #expect(record?.batchSize == 7 && record?.description == "plant 7" && record?.topics == ["DataPoint", "DeviceCore"])
+            // An update takes no token from the environment unasked.
+            let untouched = try await Self.run(
+                ["monitors", "update", String(id), "--batch-size", "8"], simulator, extra: ["DC_HTTP_TOKEN": "x:y"])
+            #expect(untouched.status == 0)
+            #expect(await simulator.store.record(id: id)?.transportToken == nil)
             let nothing = try await Self.run(["monitors", "update", String(id)], simulator)
             #expect(nothing.status == 1 && nothing.errors.contains("nothing to change"))
         }
