@@ -23,7 +23,10 @@ struct DeliveryResponder: Sendable {
     let logger: Logger
 
     func respond(to request: Request) async -> Response {
-        guard self.authorization.admits(request.headers[.authorization]) else {
+        let admitted = self.authorization.admits(authorization: request.headers[.authorization]) { name in
+            request.headers.first { $0.name.canonicalName == name }?.value
+        }
+        guard admitted else {
             self.logger.notice("delivery refused: missing or wrong credentials")
             return Response(status: .unauthorized, headers: [.wwwAuthenticate: #"Basic realm="monitor""#])
         }

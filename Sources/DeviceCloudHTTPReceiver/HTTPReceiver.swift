@@ -215,7 +215,7 @@ public final class HTTPReceiver: Service, Sendable {
         var serverLogger = self.logger
         serverLogger.logLevel = .critical
         let responder = DeliveryResponder(
-            authorization: BasicAuthorization(token: configuration.token),
+            authorization: BasicAuthorization(token: configuration.token, headerSecret: configuration.headerSecret),
             handoff: self.handoff,
             maximumBodySize: configuration.maximumBodySize,
             limits: configuration.limits,

@@ -14,6 +14,9 @@ extension HTTPReceiver {
         /// The monitor's transport token (`monTransportToken`, `username:password`), checked with
         /// HTTP basic authentication; `nil` admits every request (only for a monitor without a token).
         public var token: Credentials?
+        /// A shared secret a delivery may present in a header instead of the token, or `nil`.
+        /// With both set, either admits; with neither, every request is admitted.
+        public var headerSecret: HeaderSecret?
         /// ``AcknowledgementMode/explicit``: a delivery is answered 200 once the consumer called
         /// ``MonitorBatch/acknowledge()``. ``AcknowledgementMode/off``: once the consumer took the batch.
         public var acknowledgement: AcknowledgementMode
@@ -47,6 +50,7 @@ extension HTTPReceiver {
         ///   - limits: Caps on inflated size and events.
         ///   - handoffTimeout: The wait for the consumer; default 4 s.
         ///   - maximumWaitingRequests: Deliveries in progress at once; default 16.
+        ///   - headerSecret: A shared secret accepted in a header, or `nil`.
         /// - Throws: ``DeviceCloudProtocol/ConfigurationError`` when a size or count is not positive.
         public init(
             host: String = "127.0.0.1",
@@ -59,7 +63,8 @@ extension HTTPReceiver {
             maximumBodySize: Int = 16 << 20,
             limits: PushLimits = .default,
             handoffTimeout: Duration = .seconds(4),
-            maximumWaitingRequests: Int = 16
+            maximumWaitingRequests: Int = 16,
+            headerSecret: HeaderSecret? = nil
         ) throws(ConfigurationError) {
             guard maximumBodySize > 0, maximumWaitingRequests > 0 else {
                 throw ConfigurationError("maximumBodySize and maximumWaitingRequests must be positive")
@@ -76,6 +81,7 @@ extension HTTPReceiver {
             self.limits = limits
             self.handoffTimeout = handoffTimeout
             self.maximumWaitingRequests = maximumWaitingRequests
+            self.headerSecret = headerSecret
         }
 
         /// TLS settings from PEM files: a certificate chain (the server's certificate first)

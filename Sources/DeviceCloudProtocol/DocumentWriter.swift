@@ -58,25 +58,31 @@ public enum DocumentWriter {
             if events.count > 1 { buffer.writeString("[") }
             for (index, event) in events.enumerated() {
                 if index > 0 { buffer.writeString(",") }
-                buffer.writeString(#"{"timestamp":"#)
-                writeJSONString(event.timestamp, into: &buffer)
-                buffer.writeString(#","topic":"#)
-                writeJSONString(event.topic, into: &buffer)
-                buffer.writeString(#","operation":"#)
-                writeJSONString(event.operation.rawValue, into: &buffer)
-                if let group = event.group {
-                    buffer.writeString(#","group":"#)
-                    writeJSONString(group, into: &buffer)
-                }
-                buffer.writeString(",")
-                writeJSONString(event.resourceType, into: &buffer)
-                buffer.writeString(":")
-                writeJSONValue(event.resource, into: &buffer)
-                buffer.writeString("}")
+                writeJSONMessage(event, into: &buffer)
             }
             if events.count > 1 { buffer.writeString("]") }
         }
         buffer.writeString("}}")
+    }
+
+    /// Writes one event as the JSON `Msg` object a document holds:
+    /// `{"timestamp":…,"topic":…,"operation":…,"group":…,"DataPoint":{…}}`.
+    public static func writeJSONMessage(_ event: Event, into buffer: inout ByteBuffer) {
+        buffer.writeString(#"{"timestamp":"#)
+        writeJSONString(event.timestamp, into: &buffer)
+        buffer.writeString(#","topic":"#)
+        writeJSONString(event.topic, into: &buffer)
+        buffer.writeString(#","operation":"#)
+        writeJSONString(event.operation.rawValue, into: &buffer)
+        if let group = event.group {
+            buffer.writeString(#","group":"#)
+            writeJSONString(group, into: &buffer)
+        }
+        buffer.writeString(",")
+        writeJSONString(event.resourceType, into: &buffer)
+        buffer.writeString(":")
+        writeJSONValue(event.resource, into: &buffer)
+        buffer.writeString("}")
     }
 
     private static func writeJSONValue(_ value: ResourceValue, into buffer: inout ByteBuffer) {

@@ -57,6 +57,10 @@ public final class Simulator: Service, Sendable {
         public var httpDelivery: HTTPDeliveryPolicy
         /// The largest DataPoint write body accepted.
         public var maximumIngestBodySize: Int
+        /// An API key accepted for the web services beside basic authentication; none by default.
+        public var apiKey: APIKey?
+        /// How many events (and bytes) each persistent monitor saves for the history API.
+        public var history: MonitorHistoryLimits
 
         /// Creates a configuration.
         public init(
@@ -74,7 +78,9 @@ public final class Simulator: Service, Sendable {
             pushLimits: PushLimits = .default,
             deliveryLimits: MonitorDeliveryLimits = .default,
             httpDelivery: HTTPDeliveryPolicy = .default,
-            maximumIngestBodySize: Int = 4 * 1024 * 1024
+            maximumIngestBodySize: Int = 4 * 1024 * 1024,
+            apiKey: APIKey? = nil,
+            history: MonitorHistoryLimits = .default
         ) {
             self.username = username
             self.password = password
@@ -91,6 +97,8 @@ public final class Simulator: Service, Sendable {
             self.deliveryLimits = deliveryLimits
             self.httpDelivery = httpDelivery
             self.maximumIngestBodySize = maximumIngestBodySize
+            self.apiKey = apiKey
+            self.history = history
         }
     }
 
@@ -139,7 +147,8 @@ public final class Simulator: Service, Sendable {
             password: configuration.password,
             customerID: configuration.customerID,
             firstMonitorID: configuration.firstMonitorID,
-            deliveryLimits: configuration.deliveryLimits
+            deliveryLimits: configuration.deliveryLimits,
+            historyLimits: configuration.history
         )
         let pushServer = try await PushServer.bind(
             configuration: .init(host: configuration.host, port: configuration.pushPort, limits: configuration.pushLimits),
@@ -203,9 +212,10 @@ public final class Simulator: Service, Sendable {
         let router = Router()
         router.add(middleware: RequestCountingMiddleware(count: { self.requests.add(1, ordering: .relaxed) }))
         router.add(middleware: ThrottlingMiddleware(throttling: self.throttling))
-        router.add(middleware: BasicAuthenticationMiddleware(store: self.store))
+        router.add(middleware: BasicAuthenticationMiddleware(store: self.store, apiKey: self.configuration.apiKey))
         MonitorRoutes(store: self.store, maximumPageSize: self.configuration.maximumPageSize).register(on: router)
         DataPointRoutes(store: self.store, maximumBodySize: self.configuration.maximumIngestBodySize).register(on: router)
+        InventoryRoutes(store: self.store, maximumPageSize: self.configuration.maximumPageSize).register(on: router)
         let listening = self.listening
         let app = Application(
             router: router,

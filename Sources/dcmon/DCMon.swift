@@ -8,7 +8,7 @@ struct DCMon: AsyncParsableCommand {
         abstract: "Receive Digi Remote Manager push monitor events, or simulate the service locally.",
         subcommands: [
             DemoCommand.self, SimulateCommand.self, MonitorsCommand.self, ListenCommand.self, PublishCommand.self,
-            ReceiveHTTPCommand.self, RelayCommand.self,
+            ReceiveHTTPCommand.self, RelayCommand.self, WebServiceCommand.self,
         ]
     )
 }

@@ -8,7 +8,14 @@ import NIOCore
 /// become a JSON string.
 enum EventOutput {
     static func append(_ event: MonitorEvent, of batch: MonitorBatch, to buffer: inout ByteBuffer) {
-        buffer.writeString(#"{"monitor":\#(batch.monitorID),"block":\#(batch.blockID),"topic":"#)
+        self.append(event, monitorID: batch.monitorID, blockID: batch.blockID, to: &buffer)
+    }
+
+    /// One event as a JSON line; `blockID` is left out when `nil` (saved events have none).
+    static func append(_ event: MonitorEvent, monitorID: UInt32, blockID: UInt16?, to buffer: inout ByteBuffer) {
+        buffer.writeString(#"{"monitor":\#(monitorID),"#)
+        if let blockID { buffer.writeString(#""block":\#(blockID),"#) }
+        buffer.writeString(#""topic":"#)
         DocumentWriter.writeJSONString(event.topic, into: &buffer)
         buffer.writeString(#","operation":"#)
         DocumentWriter.writeJSONString(event.operation.rawValue, into: &buffer)

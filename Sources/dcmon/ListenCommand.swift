@@ -5,28 +5,29 @@ import Foundation
 import Logging
 import NIOCore
 
-/// `dcmon listen ID`: stream a TCP monitor's events as JSON lines.
+/// `dcmon listen ID [ID …]`: stream TCP monitors' events as JSON lines.
 struct ListenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "listen",
-        abstract: "Stream a TCP monitor's events to standard output, one JSON object per event.",
+        abstract: "Stream TCP monitors' events to standard output, one JSON object per event with its monitor id.",
         discussion: """
-            A block is acknowledged only after every one of its events is printed: with --count, \
-            a block that was printed only in part is not acknowledged, and the service sends it \
-            again. A block that cannot be decoded ends the command with exit 1 naming the block, \
-            unless --dead-letter is given.
+            Several monitors are streamed at once in one process, each on its own connection; \
+            --count and --timeout apply to the total. A block is acknowledged only after every \
+            one of its events is printed: with --count, a block that was printed only in part is \
+            not acknowledged, and the service sends it again. A block that cannot be decoded ends \
+            the command with exit 1 naming the block, unless --dead-letter is given.
             """
     )
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Argument(help: "The monitor id.")
-    var id: UInt32
+    @Argument(help: "The monitor ids.")
+    var ids: [UInt32]
 
-    @Option(help: "explicit or off; read from the monitor (one GET) when not given (a missing or unknown monAckOption means explicit).")
+    @Option(help: "explicit or off; read from each monitor (one GET) when not given (a missing or unknown monAckOption means explicit).")
     var ack: AckOption?
 
-    @Option(help: "Exit 0 after this many events. A block printed only in part is not acknowledged.")
+    @Option(help: "Exit 0 after this many events in total. A block printed only in part is not acknowledged.")
     var count: Int?
 
     @Option(help: "Stop after this many seconds: exit 0 without --count, 1 if --count was not reached.")
@@ -41,6 +42,11 @@ struct ListenCommand: AsyncParsableCommand {
     @Flag(help: "Print no events, only a final summary line (events, seconds, events/s).")
     var quiet = false
 
+    func validate() throws {
+        if self.ids.isEmpty { throw ValidationError("give at least one monitor id") }
+        if Set(self.ids).count != self.ids.count { throw ValidationError("a monitor id is given twice") }
+    }
+
     func run() async throws {
         try await reportingFailures {
             if let count = self.count, count <= 0 { throw CommandFailure("--count must be positive") }
@@ -48,29 +54,34 @@ struct ListenCommand: AsyncParsableCommand {
             let idleTimeout = try self.idleTimeout.map { try positiveSeconds($0, flag: "--idle-timeout") }
             let deadLetters = try self.deadLetter.map { try DeadLetterFolder(path: $0) }
             try await self.connection.withCloud { cloud in
-                let acknowledgement: AcknowledgementMode
-                if let ack = self.ack {
-                    acknowledgement = ack == .explicit ? .explicit : .off
-                } else {
-                    let record = try await cloud.monitors.record(id: self.id)
-                    acknowledgement = AcknowledgementMode(record.definition.acknowledgement)
+                let credentials = try self.connection.pushCredentials()
+                var sessions: [PushSession] = []
+                for id in self.ids {
+                    let acknowledgement: AcknowledgementMode
+                    if let ack = self.ack {
+                        acknowledgement = ack == .explicit ? .explicit : .off
+                    } else {
+                        let record = try await cloud.monitors.record(id: id)
+                        acknowledgement = AcknowledgementMode(record.definition.acknowledgement)
+                    }
+                    sessions.append(
+                        PushSession(
+                            configuration: .init(
+                                host: cloud.pushHost,
+                                port: cloud.configuration.pushPort,
+                                transport: cloud.configuration.pushTransport,
+                                credentials: credentials,
+                                monitorID: id,
+                                acknowledgement: acknowledgement,
+                                reconnect: cloud.configuration.pushReconnect,
+                                idleTimeout: idleTimeout,
+                                undecodableBlocks: deadLetters == nil ? .fail : .deliver
+                            ),
+                            logger: Self.logger
+                        )
+                    )
                 }
-                let (_, credentials, _) = try self.connection.resolved()
-                let session = PushSession(
-                    configuration: .init(
-                        host: cloud.pushHost,
-                        port: cloud.configuration.pushPort,
-                        transport: cloud.configuration.pushTransport,
-                        credentials: credentials,
-                        monitorID: self.id,
-                        acknowledgement: acknowledgement,
-                        reconnect: cloud.configuration.pushReconnect,
-                        idleTimeout: idleTimeout,
-                        undecodableBlocks: deadLetters == nil ? .fail : .deliver
-                    ),
-                    logger: Self.logger
-                )
-                try await self.consume(session, timeout: timeout, deadLetters: deadLetters)
+                try await self.consume(sessions, timeout: timeout, deadLetters: deadLetters)
             }
         }
     }
@@ -82,34 +93,28 @@ struct ListenCommand: AsyncParsableCommand {
         return logger
     }
 
-    private func consume(_ session: PushSession, timeout: Duration?, deadLetters: DeadLetterFolder?) async throws {
-        let progress = ListenProgress()
-        let limit = self.count
+    private func consume(_ sessions: [PushSession], timeout: Duration?, deadLetters: DeadLetterFolder?) async throws {
+        let progress = ListenProgress(limit: self.count, quiet: self.quiet)
         let quiet = self.quiet
         let outcome: ListenProgress.Outcome = try await withThrowingTaskGroup(of: ListenProgress.Outcome.self) { group in
-            group.addTask {
-                try await session.withEvents { batches in
-                    if !quiet { note("listening to monitor \(session.configuration.monitorID)") }
-                    for try await batch in batches {
-                        if let error = batch.decodingError, let deadLetters {
-                            let file = try deadLetters.store(batch)
-                            await batch.acknowledge()
-                            note("dcmon: block \(batch.blockID) could not be decoded; saved to \(file) and acknowledged [\(error.underlying.map { "\($0)" } ?? error.message)]")
-                            continue
+            for session in sessions {
+                group.addTask {
+                    try await session.withEvents { batches in
+                        if !quiet { note("listening to monitor \(session.configuration.monitorID)") }
+                        for try await batch in batches {
+                            if let error = batch.decodingError, let deadLetters {
+                                let file = try deadLetters.store(batch)
+                                await batch.acknowledge()
+                                note("dcmon: monitor \(batch.monitorID): block \(batch.blockID) could not be decoded; saved to \(file) and acknowledged [\(error.underlying.map { "\($0)" } ?? error.message)]")
+                                continue
+                            }
+                            let (printed, reachedLimit) = await progress.print(batch)
+                            // Only a block printed in full is acknowledged; the service resends the rest.
+                            if printed == batch.events.count { await batch.acknowledge() }
+                            if reachedLimit { return .reachedCount }
                         }
-                        var output = ByteBuffer()
-                        var printed = 0
-                        for event in batch.events {
-                            if let limit, await progress.events + printed >= limit { break }
-                            if !quiet { EventOutput.append(event, of: batch, to: &output) }
-                            printed += 1
-                        }
-                        if !quiet { EventOutput.write(output) }
-                        // Only a block printed in full is acknowledged; the service resends the rest.
-                        if printed == batch.events.count { await batch.acknowledge() }
-                        if await progress.add(printed, limit: limit) { return .reachedCount }
+                        return .streamEnded
                     }
-                    return .streamEnded
                 }
             }
             if let timeout {
@@ -127,7 +132,13 @@ struct ListenCommand: AsyncParsableCommand {
                 }
             }
             defer { group.cancelAll() }
-            return try await group.next() ?? .streamEnded
+            var ended = 0
+            while let outcome = try await group.next() {
+                guard outcome == .streamEnded else { return outcome }
+                ended += 1
+                if ended == sessions.count { return .streamEnded }
+            }
+            return .streamEnded
         }
         let summary = await progress.summary()
         if quiet { print(summary) } else { note(summary) }
@@ -147,19 +158,36 @@ enum AckOption: String, ExpressibleByArgument, CaseIterable {
     case explicit, off
 }
 
-/// Counts events and reports rates for `listen`.
+/// Counts and prints events for `listen`, one batch at a time across every monitor, so that
+/// lines never interleave and `--count` is exact over all of them.
 actor ListenProgress {
-    enum Outcome: Sendable {
+    enum Outcome: Sendable, Equatable {
         case reachedCount, timedOut, streamEnded
     }
 
     private(set) var events = 0
+    private let limit: Int?
+    private let quiet: Bool
     private let start = ContinuousClock.now
 
-    /// Adds printed events; `true` once the limit is reached.
-    func add(_ count: Int, limit: Int?) -> Bool {
-        self.events += count
-        return limit.map { self.events >= $0 } ?? false
+    init(limit: Int?, quiet: Bool) {
+        self.limit = limit
+        self.quiet = quiet
+    }
+
+    /// Prints the batch's events up to the limit; returns how many were printed and whether
+    /// the limit is now reached.
+    func print(_ batch: MonitorBatch) -> (printed: Int, reachedLimit: Bool) {
+        var output = ByteBuffer()
+        var printed = 0
+        for event in batch.events {
+            if let limit = self.limit, self.events + printed >= limit { break }
+            if !self.quiet { EventOutput.append(event, of: batch, to: &output) }
+            printed += 1
+        }
+        if !self.quiet, printed > 0 { EventOutput.write(output) }
+        self.events += printed
+        return (printed, self.limit.map { self.events >= $0 } ?? false)
     }
 
     func line() -> String {

@@ -2,18 +2,35 @@ import Foundation
 import DeviceCloudProtocol
 import NIOCore
 
-/// How monitors are printed: a table for people, JSON for scripts. Tokens are never printed.
+/// How monitors are printed: a table for people, JSON for scripts. The transport token and the
+/// values of `monTransportHeaders` are printed as `<redacted>` unless `showSecrets` is set.
 enum MonitorOutput {
-    static func visibleElements(_ record: MonitorRecord) -> [(name: String, text: String)] {
-        record.elements().map { element in
-            element.name == MonitorElement.transportToken ? (element.name, "<redacted>") : element
+    static func visibleElements(_ record: MonitorRecord, showSecrets: Bool = false) -> [(name: String, text: String)] {
+        guard !showSecrets else { return record.elements() }
+        return record.elements().map { element in
+            switch element.name {
+            case MonitorElement.transportToken:
+                return (element.name, "<redacted>")
+            case MonitorElement.transportHeaders:
+                return (element.name, self.redactedHeaderLines(element.text))
+            default:
+                return element
+            }
         }
     }
 
-    static func json(_ record: MonitorRecord) -> String {
+    /// `Name: value` lines with every value replaced by `<redacted>`.
+    static func redactedHeaderLines(_ text: String) -> String {
+        text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }).map { line in
+            guard let colon = line.firstIndex(of: ":") else { return "<redacted>" }
+            return "\(line[..<colon]): <redacted>"
+        }.joined(separator: "\n")
+    }
+
+    static func json(_ record: MonitorRecord, showSecrets: Bool = false) -> String {
         var buffer = ByteBuffer()
         buffer.writeString("{")
-        for (index, element) in self.visibleElements(record).enumerated() {
+        for (index, element) in self.visibleElements(record, showSecrets: showSecrets).enumerated() {
             if index > 0 { buffer.writeString(",") }
             DocumentWriter.writeJSONString(element.name, into: &buffer)
             buffer.writeString(":")
@@ -23,8 +40,8 @@ enum MonitorOutput {
         return String(buffer: buffer)
     }
 
-    static func details(_ record: MonitorRecord) -> String {
-        let elements = self.visibleElements(record)
+    static func details(_ record: MonitorRecord, showSecrets: Bool = false) -> String {
+        let elements = self.visibleElements(record, showSecrets: showSecrets)
         let width = elements.map(\.name.count).max() ?? 0
         return elements.map { $0.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.text }
             .joined(separator: "\n")

@@ -8,7 +8,9 @@ struct MonitorsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "monitors",
         abstract: "Manage monitors over the /ws/Monitor web service.",
-        subcommands: [List.self, Create.self, Show.self, Delete.self]
+        subcommands: [
+            List.self, Create.self, Show.self, Delete.self, Update.self, Find.self, Ensure.self, Reset.self, History.self,
+        ]
     )
 
     struct List: AsyncParsableCommand {
@@ -22,6 +24,9 @@ struct MonitorsCommand: AsyncParsableCommand {
         @Flag(help: "One JSON object per monitor instead of a table.")
         var json = false
 
+        @Flag(help: "Print transport tokens and header values instead of <redacted>.")
+        var showSecrets = false
+
         func run() async throws {
             try await reportingFailures {
                 let condition = try self.condition.map { text in
@@ -34,7 +39,7 @@ struct MonitorsCommand: AsyncParsableCommand {
                     for try await monitor in cloud.monitors.list(where: condition) {
                         let record = await monitor.record
                         if self.json {
-                            print(MonitorOutput.json(record))
+                            print(MonitorOutput.json(record, showSecrets: self.showSecrets))
                         } else {
                             rows.append(record)
                         }
@@ -51,12 +56,17 @@ struct MonitorsCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The monitor id.") var id: UInt32
         @Flag(help: "Print JSON instead of text.") var json = false
+        @Flag(help: "Print the transport token and header values instead of <redacted>.") var showSecrets = false
 
         func run() async throws {
             try await reportingFailures {
                 try await self.connection.withCloud { cloud in
                     let record = try await cloud.monitors.record(id: self.id)
-                    print(self.json ? MonitorOutput.json(record) : MonitorOutput.details(record))
+                    print(
+                        self.json
+                            ? MonitorOutput.json(record, showSecrets: self.showSecrets)
+                            : MonitorOutput.details(record, showSecrets: self.showSecrets)
+                    )
                 }
             }
         }
@@ -73,106 +83,6 @@ struct MonitorsCommand: AsyncParsableCommand {
                 try await self.connection.withCloud { cloud in
                     try await cloud.monitors.delete(id: self.id)
                     print("deleted monitor \(self.id)")
-                }
-            }
-        }
-    }
-
-    struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Create a TCP (push) or HTTP monitor.",
-            subcommands: [TCP.self, HTTP.self]
-        )
-
-        /// Options every monitor has.
-        struct Common: ParsableArguments {
-            @Option(help: "Comma-separated topics, e.g. \"DataPoint[U],DeviceCore\".") var topics: String
-            @Option(help: "Events per block (monBatchSize).") var batchSize: Int?
-            @Option(help: "Seconds events may wait to be batched (monBatchDuration).") var batchDuration: Int?
-            @Option(help: "zlib or none.") var compression: String?
-            @Option(help: "json or xml.") var format: String?
-            @Option(help: "Free text.") var description: String?
-            @Flag(help: "Print the created monitor as JSON.") var json = false
-
-            var topicList: [String] { splitTopics(self.topics) }
-            var compressionValue: MonitorCompression? { self.compression.map(MonitorCompression.init(rawValue:)) }
-            var formatValue: MonitorFormat? { self.format.map(MonitorFormat.init(rawValue:)) }
-            var duration: Duration? { self.batchDuration.map { .seconds($0) } }
-
-            func report(_ record: MonitorRecord) {
-                print(self.json ? MonitorOutput.json(record) : "created monitor \(record.id)")
-            }
-        }
-
-        struct TCP: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(commandName: "tcp", abstract: "Create a push (TCP) monitor.")
-
-            @OptionGroup var connection: ConnectionOptions
-            @OptionGroup var common: Common
-            @Option(help: "explicit or off (monAckOption).") var ack: String?
-            @Option(help: "true or false: replay missed events on connect (monAutoReplayOnConnect).") var autoReplay: Bool?
-
-            func run() async throws {
-                try await reportingFailures {
-                    try await self.connection.withCloud { cloud in
-                        let monitor = try await cloud.monitors.createTCPMonitor(
-                            topics: self.common.topicList,
-                            batchSize: self.common.batchSize,
-                            batchDuration: self.common.duration,
-                            compression: self.common.compressionValue,
-                            format: self.common.formatValue,
-                            acknowledgement: self.ack.map(MonitorAckOption.init(rawValue:)),
-                            autoReplay: self.autoReplay,
-                            description: self.common.description
-                        )
-                        self.common.report(await monitor.record)
-                    }
-                }
-            }
-        }
-
-        struct HTTP: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(commandName: "http", abstract: "Create an HTTP monitor.")
-
-            @OptionGroup var connection: ConnectionOptions
-            @OptionGroup var common: Common
-            @Option(name: .customLong("target"), help: "The URL the service sends blocks to (monTransportUrl).") var target: String
-            @Option(help: "user:password the service presents there (monTransportToken).") var token: String?
-            @Option(help: "PUT or POST.") var method: String?
-            @Option(name: .customLong("header"), help: "An extra header \"Name: value\"; repeatable.") var headers: [String] = []
-            @Option(help: "Connect timeout in milliseconds.") var connectTimeout: Int?
-            @Option(help: "Response timeout in milliseconds.") var responseTimeout: Int?
-
-            func run() async throws {
-                try await reportingFailures {
-                    guard let url = URL(string: self.target) else { throw CommandFailure("invalid --target URL") }
-                    let token = try self.token.map { text in
-                        guard let colon = text.firstIndex(of: ":") else { throw CommandFailure("--token must be user:password") }
-                        return Credentials(username: String(text[..<colon]), password: String(text[text.index(after: colon)...]))
-                    }
-                    var headerFields: [String: String] = [:]
-                    for header in self.headers {
-                        guard let colon = header.firstIndex(of: ":") else { throw CommandFailure("--header must be \"Name: value\"") }
-                        headerFields[String(header[..<colon]).trimmingCharacters(in: .whitespaces)] =
-                            String(header[header.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
-                    }
-                    try await self.connection.withCloud { cloud in
-                        let monitor = try await cloud.monitors.createHTTPMonitor(
-                            topics: self.common.topicList,
-                            url: url,
-                            token: token,
-                            method: self.method.map { MonitorHTTPMethod(rawValue: $0.uppercased()) },
-                            headers: headerFields.isEmpty ? nil : headerFields,
-                            connectTimeout: self.connectTimeout.map { .milliseconds($0) },
-                            responseTimeout: self.responseTimeout.map { .milliseconds($0) },
-                            batchSize: self.common.batchSize,
-                            batchDuration: self.common.duration,
-                            compression: self.common.compressionValue,
-                            format: self.common.formatValue,
-                            description: self.common.description
-                        )
-                        self.common.report(await monitor.record)
-                    }
                 }
             }
         }

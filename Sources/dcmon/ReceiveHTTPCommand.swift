@@ -24,6 +24,8 @@ struct ReceiveHTTPCommand: AsyncParsableCommand {
     @Option(help: "The port; 0 picks a free one (printed on standard error).") var port = 0
     @Option(help: "The monitor's transport token, user:pass (env DC_RECEIVER_TOKEN; prefer the variable: flags show in process lists).")
     var token: String?
+    @Option(help: "Also admit deliveries carrying this header with the value of DC_RECEIVER_HEADER_SECRET, e.g. x-api-key.")
+    var headerSecret: String?
     @Option(help: "The path deliveries are PUT or POSTed to.") var path = "/push"
     @Option(help: "Exit 0 after this many events. A delivery printed only in part is not acknowledged (answered 503, so it is resent).") var count: Int?
     @Option(help: "explicit: answer 200 after each batch is printed and acknowledged; off: once it is taken.")
@@ -48,11 +50,12 @@ struct ReceiveHTTPCommand: AsyncParsableCommand {
                     host: self.host,
                     port: self.port,
                     path: self.path,
-                    token: try self.resolvedToken(),
+                    token: try self.resolvedToken(required: self.headerSecret == nil),
                     acknowledgement: self.ack == .explicit ? .explicit : .off,
                     monitorID: self.monitorID,
                     tls: try self.tlsConfiguration(),
-                    handoffTimeout: handoffTimeout
+                    handoffTimeout: handoffTimeout,
+                    headerSecret: try self.resolvedHeaderSecret()
                 ),
                 logger: logger
             )
@@ -93,14 +96,25 @@ struct ReceiveHTTPCommand: AsyncParsableCommand {
         }
     }
 
-    private func resolvedToken() throws -> Credentials {
+    /// The token; without one, an error when `required`, else `nil` (the header secret guards).
+    private func resolvedToken(required: Bool) throws -> Credentials? {
         guard let text = self.token ?? ProcessInfo.processInfo.environment["DC_RECEIVER_TOKEN"] else {
-            throw CommandFailure("no token: pass --token user:pass or set DC_RECEIVER_TOKEN")
+            if !required { return nil }
+            throw CommandFailure("no token: pass --token user:pass or set DC_RECEIVER_TOKEN (or use --header-secret)")
         }
         guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else {
             throw CommandFailure("the token must have the form user:pass")
         }
         return Credentials(username: String(text[..<colon]), password: String(text[text.index(after: colon)...]))
+    }
+
+    /// The shared-secret header, its value from `DC_RECEIVER_HEADER_SECRET` (never a flag).
+    private func resolvedHeaderSecret() throws -> HTTPReceiver.HeaderSecret? {
+        guard let name = self.headerSecret else { return nil }
+        guard let value = ProcessInfo.processInfo.environment["DC_RECEIVER_HEADER_SECRET"], !value.isEmpty else {
+            throw CommandFailure("--header-secret needs the value in DC_RECEIVER_HEADER_SECRET")
+        }
+        return HTTPReceiver.HeaderSecret(name: name, value: value)
     }
 
     private func tlsConfiguration() throws -> TLSConfiguration? {

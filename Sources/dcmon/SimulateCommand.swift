@@ -9,7 +9,8 @@ import ServiceLifecycle
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
-        abstract: "Run a local simulator of the service (REST and push) until interrupted."
+        abstract: "Run a local simulator of the service (REST and push) until interrupted.",
+        discussion: "With DC_API_KEY_ID and DC_API_KEY_SECRET set, it also accepts that API key for the web services."
     )
 
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
@@ -41,7 +42,8 @@ struct SimulateCommand: AsyncParsableCommand {
                     httpPort: self.httpPort,
                     pushPort: self.pushPort,
                     pushTLS: tls,
-                    tlsPushPort: self.pushTLSPort
+                    tlsPushPort: self.pushTLSPort,
+                    apiKey: try Self.apiKey(environment)
                 ),
                 logger: logger
             )
@@ -62,6 +64,15 @@ struct SimulateCommand: AsyncParsableCommand {
                 try await tasks.waitForAll()
             }
             note("simulator stopped")
+        }
+    }
+
+    /// An API key to accept beside the account, from `DC_API_KEY_ID` and `DC_API_KEY_SECRET`.
+    private static func apiKey(_ environment: [String: String]) throws -> Simulator.APIKey? {
+        switch (environment["DC_API_KEY_ID"].flatMap { $0.isEmpty ? nil : $0 }, environment["DC_API_KEY_SECRET"].flatMap { $0.isEmpty ? nil : $0 }) {
+        case (let id?, let secret?): return Simulator.APIKey(id: id, secret: secret)
+        case (nil, nil): return nil
+        default: throw CommandFailure("an API key needs both DC_API_KEY_ID and DC_API_KEY_SECRET")
         }
     }
 

@@ -48,7 +48,13 @@ enum EndToEnd {
     static let password = "bench-password"
 
     /// Streams pre-encoded frames from a push server to one session and consumes them.
-    static func run(frames: ByteBuffer, blocks: Int, acknowledgement: AcknowledgementMode) async throws -> Result {
+    /// With `decoding: .raw` the events counted are the blocks' announced counts (nothing scans them).
+    static func run(
+        frames: ByteBuffer,
+        blocks: Int,
+        acknowledgement: AcknowledgementMode,
+        decoding: PushDecoding = .events
+    ) async throws -> Result {
         let server = try await PushServer.bind(
             delegate: StaticPushDirectory(username: self.username, password: self.password, monitors: [1])
         )
@@ -58,7 +64,9 @@ enum EndToEnd {
                 server.shutDown()
                 tasks.cancelAll()
             }
-            let session = PushSession(configuration: self.configuration(port: server.port, monitorID: 1, acknowledgement: acknowledgement))
+            var configuration = self.configuration(port: server.port, monitorID: 1, acknowledgement: acknowledgement)
+            configuration.decoding = decoding
+            let session = PushSession(configuration: configuration)
             return try await session.withEvents { batches in
                 try await server.wait { $0.connectedMonitors.contains(1) }
                 guard let live = server.session(for: 1) else { throw PushServerError.notConnected(monitorID: 1) }
@@ -68,7 +76,7 @@ enum EndToEnd {
                 var result = Result(events: 0, bytes: 0, elapsed: .zero)
                 var received = 0
                 for try await batch in batches {
-                    result.events += batch.events.count
+                    result.events += decoding == .raw ? Int(batch.announcedCount) : batch.events.count
                     result.bytes += batch.document.readableBytes
                     if acknowledgement == .explicit { await batch.acknowledge() }
                     received += 1

@@ -4,6 +4,7 @@ let benchmarks: @Sendable () -> Void = {
     registerBaselineBenchmarks()
     registerDecodeBenchmarks()
     registerEndToEndBenchmarks()
+    registerRawEndToEndBenchmarks()
     registerMemoryBenchmarks()
     registerManySessionsBenchmarks()
     registerRelayBenchmarks()

@@ -269,6 +269,19 @@ public actor PushSession {
     }
 
     private func makeBatch(_ publish: PublishMessage, from connection: PushConnection) throws(PushProtocolError) -> MonitorBatch {
+        if self.configuration.decoding == .raw {
+            // Inflating only: the scanner never sees a raw session's documents.
+            let document = try self.decoder.get().inflate(publish)
+            self.bytesCounter.increment(by: publish.payload.readableBytes)
+            return MonitorBatch(
+                monitorID: self.configuration.monitorID,
+                message: publish,
+                document: document,
+                events: [],
+                decodingError: nil,
+                acknowledger: self.acknowledger(for: connection)
+            )
+        }
         let decoded = try self.decoder.get().decode(publish)
         self.eventsCounter.increment(by: decoded.events.count)
         self.bytesCounter.increment(by: publish.payload.readableBytes)

@@ -37,6 +37,9 @@ extension PushSession {
         public var undecodableBlocks: UndecodableBlockPolicy
         /// TCP keepalive probing, which finds a dead peer on a silent connection. `nil` turns it off.
         public var keepalive: TCPKeepalive?
+        /// Whether blocks are split into events (``PushDecoding/events``, the default) or handed
+        /// over as their inflated document only (``PushDecoding/raw``).
+        public var decoding: PushDecoding
 
         /// Creates a configuration. TLS on port 3201 unless told otherwise.
         public init(
@@ -54,7 +57,8 @@ extension PushSession {
             idleTimeout: Duration? = nil,
             stablePeriod: Duration = .seconds(30),
             undecodableBlocks: UndecodableBlockPolicy = .fail,
-            keepalive: TCPKeepalive? = TCPKeepalive()
+            keepalive: TCPKeepalive? = TCPKeepalive(),
+            decoding: PushDecoding = .events
         ) {
             self.host = host
             if let port {
@@ -77,8 +81,20 @@ extension PushSession {
             self.stablePeriod = stablePeriod
             self.undecodableBlocks = undecodableBlocks
             self.keepalive = keepalive
+            self.decoding = decoding
         }
     }
+}
+
+/// How much of each block a push session reads.
+public enum PushDecoding: Sendable, Hashable {
+    /// Inflate the payload and split the document into ``MonitorEvent``s (the default).
+    case events
+    /// Inflate the payload only: each ``MonitorBatch`` carries the document in
+    /// ``MonitorBatch/document`` and no events, and the document scanner never runs. For
+    /// forwarders that store or pass on bytes, and for templated monitors, whose payload is the
+    /// user's rendered template rather than a `Document`.
+    case raw
 }
 
 /// What a push session does with a block it cannot inflate or read.

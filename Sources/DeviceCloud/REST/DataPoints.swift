@@ -54,7 +54,7 @@ public struct DataPoints: Sendable {
             body.writeString("</DataPoint>")
         }
         body.writeString("</list>")
-        _ = try await self.cloud.webService.send(.post, path: "DataPoint", body: body)
+        _ = try await self.cloud.rest.send(.post, path: "DataPoint", body: body)
     }
 
     private static func element(_ name: String, _ value: String, into body: inout ByteBuffer) {

@@ -12,19 +12,25 @@ public import Logging
 /// }
 /// ```
 ///
-/// Web-service calls use HTTP basic authentication over AsyncHTTPClient. Push sessions go to
-/// the URL's host (or ``Configuration/pushHost``) on port 3201 with TLS, or 3200 plain, both
-/// configurable. Printing the cloud never shows the password.
+/// Web-service calls use HTTP basic authentication or an API key (``Authentication``) over
+/// AsyncHTTPClient. Push sessions go to the URL's host (or ``Configuration/pushHost``) on port
+/// 3201 with TLS, or 3200 plain, both configurable, and always log in with a user name and a
+/// password: the push protocol knows nothing else. Printing the cloud never shows a password or
+/// a key's secret.
 public final class DeviceCloud: Sendable, CustomStringConvertible {
     /// The service's base URL, without any user or password it was given with.
     public let url: URL
     /// The settings the cloud was created with.
     public let configuration: Configuration
-    /// The account's user name.
-    public var username: String { self.credentials.username }
+    /// The account's user name, or the API key's id when the cloud has no user name.
+    public var username: String { self.pushCredentials?.username ?? self.authentication.identity }
+    /// How web-service requests authenticate.
+    public let authentication: Authentication
+    /// What push sessions log in with; `nil` for a cloud given only an API key, whose monitors'
+    /// `events()` then fail with ``PushSessionError/Code/authenticationFailed`` before dialling.
+    public let pushCredentials: Credentials?
 
-    let credentials: Credentials
-    let webService: MonitorWebService
+    let rest: MonitorWebService
     private let ownedHTTPClient: HTTPClient?
 
     /// Creates a cloud for an account.
@@ -54,16 +60,38 @@ public final class DeviceCloud: Sendable, CustomStringConvertible {
         )
     }
 
-    /// Creates a cloud for an account given as ``Credentials``.
-    public init(
+    /// Creates a cloud for an account given as ``Credentials``: basic authentication for the
+    /// web services, the same credentials for push.
+    public convenience init(
         url: URL,
         credentials: Credentials,
         configuration: Configuration = Configuration(),
         logger: Logger = Logger(label: "devicecloud.rest")
     ) {
+        self.init(url: url, authentication: .basic(credentials), configuration: configuration, logger: logger)
+    }
+
+    /// Creates a cloud with any web-service ``Authentication``.
+    ///
+    /// - Parameters:
+    ///   - url: the service, e.g. `https://remotemanager.digi.com`.
+    ///   - authentication: `.basic(credentials)` or `.apiKey(id:secret:)`.
+    ///   - pushCredentials: the user name and password push sessions log in with. With `.basic`
+    ///     and `nil`, the basic credentials; with `.apiKey` and `nil`, none: REST works and
+    ///     push sessions fail at once with ``PushSessionError/Code/authenticationFailed``.
+    ///   - configuration: ports, transport, HTTP client, retries, page size.
+    ///   - logger: one debug line per request (never headers, keys or credentials).
+    public init(
+        url: URL,
+        authentication: Authentication,
+        pushCredentials: Credentials? = nil,
+        configuration: Configuration = Configuration(),
+        logger: Logger = Logger(label: "devicecloud.rest")
+    ) {
         let url = Self.removingUserInfo(url)
         self.url = url
-        self.credentials = credentials
+        self.authentication = authentication
+        self.pushCredentials = pushCredentials ?? authentication.credentials
         self.configuration = configuration
         let client: HTTPClient
         switch configuration.httpClient {
@@ -77,10 +105,10 @@ public final class DeviceCloud: Sendable, CustomStringConvertible {
             client = provided
             self.ownedHTTPClient = nil
         }
-        self.webService = MonitorWebService(
+        self.rest = MonitorWebService(
             baseURL: MonitorWebService.baseURL(for: url),
             httpClient: client,
-            credentials: credentials,
+            authentication: authentication,
             configuration: configuration,
             logger: logger
         )
@@ -101,9 +129,12 @@ public final class DeviceCloud: Sendable, CustomStringConvertible {
         try await self.ownedHTTPClient?.shutdown()
     }
 
-    /// The URL and user name; never the password.
+    /// The URL and the user name or key id; never a password or secret.
     public var description: String {
-        "DeviceCloud(url: \(self.url.absoluteString), username: \(self.credentials.username))"
+        switch self.authentication {
+        case .basic(let credentials): "DeviceCloud(url: \(self.url.absoluteString), username: \(credentials.username))"
+        case .apiKey(let id, _): "DeviceCloud(url: \(self.url.absoluteString), apiKeyID: \(id))"
+        }
     }
 
     private static func removingUserInfo(_ url: URL) -> URL {
@@ -143,12 +174,22 @@ nonisolated(nonsending) public func withDeviceCloud<Result>(
 
 extension DeviceCloud {
     /// A push session configuration for one of the account's monitors.
-    func pushSessionConfiguration(monitorID: UInt32, acknowledgement: AcknowledgementMode) -> PushSession.Configuration {
-        PushSession.Configuration(
+    func pushSessionConfiguration(
+        monitorID: UInt32,
+        acknowledgement: AcknowledgementMode
+    ) throws(PushSessionError) -> PushSession.Configuration {
+        guard let credentials = self.pushCredentials else {
+            throw PushSessionError(
+                .authenticationFailed,
+                monitorID: monitorID,
+                message: "push sessions log in with a user name and a password; this cloud has only an API key (give it pushCredentials)"
+            )
+        }
+        return PushSession.Configuration(
             host: self.pushHost,
             port: self.configuration.pushPort,
             transport: self.configuration.pushTransport,
-            credentials: self.credentials,
+            credentials: credentials,
             monitorID: monitorID,
             acknowledgement: acknowledgement,
             reconnect: self.configuration.pushReconnect,

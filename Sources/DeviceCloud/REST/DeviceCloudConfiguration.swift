@@ -21,7 +21,9 @@ extension DeviceCloud {
         public var httpClient: HTTPClientSource
         /// How 429 answers are retried.
         public var retry: RetryPolicy
-        /// The longest a single web-service request may take, answer included. Default 30 s.
+        /// The longest a single web-service request may take, from its start to the last byte of
+        /// the answer (each 429 retry gets its own); beyond it the call fails with
+        /// ``DeviceCloudError/Code/timedOut``. Default 30 s.
         public var requestTimeout: Duration
         /// Monitors asked for per page when listing (at least 1). Default 1000, as the reference client.
         public var pageSize: Int

@@ -16,6 +16,7 @@ public struct DeviceCloudError: Error, Sendable, CustomStringConvertible {
             case transportFailed
             case invalidResponse
             case invalidArgument
+            case timedOut
         }
 
         private let base: Base
@@ -42,6 +43,10 @@ public struct DeviceCloudError: Error, Sendable, CustomStringConvertible {
         /// The request was not sent because a value cannot be expressed: a duration that is
         /// not a whole number of its unit, a control character XML cannot carry, a URL without a host…
         public static let invalidArgument = Code(.invalidArgument)
+        /// An attempt did not complete within ``DeviceCloud/Configuration/requestTimeout``,
+        /// counted from its start to the last byte of the answer (a service that sends headers
+        /// and then stalls ends here too).
+        public static let timedOut = Code(.timedOut)
 
         /// The code's name.
         public var description: String { self.base.rawValue }

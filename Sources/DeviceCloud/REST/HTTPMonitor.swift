@@ -43,7 +43,9 @@ public actor HTTPMonitor: Monitor {
         batchDuration: Duration? = nil,
         compression: MonitorCompression? = nil,
         format: MonitorFormat? = nil,
-        description: String? = nil
+        description: String? = nil,
+        schemaType: String? = nil,
+        schemaData: String? = nil
     ) async throws {
         try await self.update(
             .http(
@@ -58,7 +60,9 @@ public actor HTTPMonitor: Monitor {
                 batchDuration: batchDuration,
                 compression: compression,
                 format: format,
-                description: description
+                description: description,
+                schemaType: schemaType,
+                schemaData: schemaData
             )
         )
     }
@@ -75,5 +79,14 @@ public actor HTTPMonitor: Monitor {
     /// - Throws: ``DeviceCloudError`` (``DeviceCloudError/Code/notFound`` when already gone).
     public func delete() async throws {
         try await self.cloud.monitors.delete(id: self.id)
+    }
+
+    /// Resets the monitor through the v1 API (`/ws/v1/monitors/inventory/{id}/reset`): a
+    /// `DISABLED` monitor is enabled again and its state starts over; then reads it again.
+    ///
+    /// - Throws: ``DeviceCloudError``.
+    public func reset() async throws {
+        try await self.cloud.monitors.reset(id: self.id)
+        self.record = try await self.cloud.monitors.record(id: self.id)
     }
 }

@@ -24,6 +24,11 @@ public protocol Monitor: Actor {
     ///
     /// - Throws: ``DeviceCloudError``.
     func delete() async throws
+    /// Resets the monitor through the v1 API (`/ws/v1/monitors/inventory/{id}/reset`): a
+    /// `DISABLED` monitor is enabled again and its state starts over; then reads it again.
+    ///
+    /// - Throws: ``DeviceCloudError``.
+    func reset() async throws
 }
 
 /// The actor for a record: TCP, HTTP, or other.

@@ -12,7 +12,9 @@ extension MonitorDefinition {
         format: MonitorFormat?,
         acknowledgement: MonitorAckOption?,
         autoReplay: Bool?,
-        description: String?
+        description: String?,
+        schemaType: String? = nil,
+        schemaData: String? = nil
     ) -> MonitorDefinition {
         MonitorDefinition(
             topics: topics,
@@ -23,7 +25,9 @@ extension MonitorDefinition {
             compression: compression,
             acknowledgement: acknowledgement,
             autoReplayOnConnect: autoReplay,
-            description: description
+            description: description,
+            schemaType: schemaType,
+            schemaData: schemaData
         )
     }
 
@@ -39,7 +43,9 @@ extension MonitorDefinition {
         batchDuration: Duration?,
         compression: MonitorCompression?,
         format: MonitorFormat?,
-        description: String?
+        description: String?,
+        schemaType: String? = nil,
+        schemaData: String? = nil
     ) -> MonitorDefinition {
         MonitorDefinition(
             topics: topics,
@@ -54,7 +60,9 @@ extension MonitorDefinition {
             transportMethod: method,
             transportHeaders: headers,
             connectTimeout: connectTimeout,
-            responseTimeout: responseTimeout
+            responseTimeout: responseTimeout,
+            schemaType: schemaType,
+            schemaData: schemaData
         )
     }
 }

@@ -4,49 +4,46 @@ import Foundation
 import Logging
 import NIOCore
 
-/// Sends `/ws/…` requests: basic authentication, 429 retries, answers mapped to
-/// ``DeviceCloudError``. Knows nothing of monitors' documents.
+/// Sends `/ws/…` requests: the configured authentication, 429 retries, a deadline per attempt
+/// from its start to the last byte, answers mapped to ``DeviceCloudError``. Knows nothing of
+/// monitors' documents.
 struct MonitorWebService: Sendable {
-    enum Method: String, Sendable {
-        case get = "GET"
-        case post = "POST"
-        case put = "PUT"
-        case delete = "DELETE"
-    }
+    typealias Method = WebService.Method
 
     /// A 2xx answer.
     struct Answer: Sendable {
         var status: Int
-        var contentType: String?
+        var headers: [(name: String, value: String)]
         var body: ByteBuffer
+
+        var contentType: String? {
+            self.headers.first { $0.name.lowercased() == "content-type" }?.value
+        }
     }
 
     /// `scheme://host[:port][/prefix]/ws/`, or why the URL cannot serve.
     let baseURL: Result<String, DeviceCloudError>
     let httpClient: HTTPClient
-    let credentials: Credentials
+    let authentication: DeviceCloud.Authentication
     let retry: RetryPolicy
     let requestTimeout: Duration
     let maximumResponseSize: Int
     let logger: Logger
-    private let authorization: String
 
     init(
         baseURL: Result<String, DeviceCloudError>,
         httpClient: HTTPClient,
-        credentials: Credentials,
+        authentication: DeviceCloud.Authentication,
         configuration: DeviceCloud.Configuration,
         logger: Logger
     ) {
         self.baseURL = baseURL
         self.httpClient = httpClient
-        self.credentials = credentials
+        self.authentication = authentication
         self.retry = configuration.retry
         self.requestTimeout = configuration.requestTimeout
         self.maximumResponseSize = configuration.maximumResponseSize
         self.logger = logger
-        let pair = Data("\(credentials.username):\(credentials.password)".utf8)
-        self.authorization = "Basic \(pair.base64EncodedString())"
     }
 
     /// The `/ws/` base of a service URL.
@@ -73,7 +70,10 @@ struct MonitorWebService: Sendable {
     /// - Parameters:
     ///   - path: below `/ws/`, e.g. `Monitor/178007`.
     ///   - query: parameters, percent-encoded here.
-    ///   - body: an XML document to send.
+    ///   - headers: extra headers.
+    ///   - body: a document to send.
+    ///   - contentType: the body's type, unless `headers` name one.
+    ///   - accept: the `Accept` header, if any.
     ///   - monitorID: the monitor concerned, for errors.
     ///   - secrets: values sent in the body that must not come back in an error (tokens).
     /// - Throws: ``DeviceCloudError``, or `CancellationError` when the task is cancelled.
@@ -81,7 +81,9 @@ struct MonitorWebService: Sendable {
         _ method: Method,
         path: String,
         query: [(name: String, value: String)] = [],
+        headers: [(name: String, value: String)] = [],
         body: ByteBuffer? = nil,
+        contentType: String? = "application/xml; charset=utf-8",
         accept: String? = nil,
         monitorID: UInt32? = nil,
         secrets: [String] = []
@@ -91,35 +93,40 @@ struct MonitorWebService: Sendable {
             url += "?" + query.map { "\(Self.percentEncoded($0.name))=\(Self.percentEncoded($0.value))" }.joined(separator: "&")
         }
         var request = HTTPClientRequest(url: url)
-        switch method {
-        case .get: request.method = .GET
-        case .post: request.method = .POST
-        case .put: request.method = .PUT
-        case .delete: request.method = .DELETE
+        request.method = .init(rawValue: method.rawValue)
+        for header in self.authentication.headers {
+            request.headers.add(name: header.name, value: header.value)
         }
-        request.headers.add(name: "Authorization", value: self.authorization)
         if let accept {
             request.headers.add(name: "Accept", value: accept)
         }
+        for header in headers {
+            request.headers.add(name: header.name, value: header.value)
+        }
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/xml; charset=utf-8")
+            if let contentType, !request.headers.contains(name: "Content-Type") {
+                request.headers.add(name: "Content-Type", value: contentType)
+            }
             request.body = .bytes(body)
         }
         var attempt = 0
         while true {
             attempt += 1
-            let (status, contentType, retryAfter, responseBody) = try await self.execute(
+            let answer = try await self.execute(
                 request,
                 method: method,
                 path: path,
                 monitorID: monitorID,
                 attempt: attempt
             )
-            if (200..<300).contains(status) {
-                return Answer(status: status, contentType: contentType, body: responseBody)
+            if (200..<300).contains(answer.status) {
+                return answer
             }
             let retry = attempt - 1
-            if status == 429, retry < self.retry.maximumRetries {
+            if answer.status == 429, retry < self.retry.maximumRetries {
+                let retryAfter = answer.headers.first { $0.name.lowercased() == "retry-after" }
+                    .flatMap { Int($0.value.trimmingCharacters(in: .whitespaces)) }
+                    .map { Duration.seconds($0) }
                 let delay = self.retry.delay(beforeRetry: retry, retryAfter: retryAfter)
                 self.logger.warning(
                     "throttled by the service; retrying",
@@ -129,8 +136,8 @@ struct MonitorWebService: Sendable {
                 continue
             }
             throw self.failure(
-                status: status,
-                body: responseBody,
+                status: answer.status,
+                body: answer.body,
                 method: method,
                 path: path,
                 monitorID: monitorID,
@@ -140,13 +147,51 @@ struct MonitorWebService: Sendable {
         }
     }
 
+    /// One attempt, from the first byte sent to the last byte of the answer, within the
+    /// request timeout.
     private func execute(
         _ request: HTTPClientRequest,
         method: Method,
         path: String,
         monitorID: UInt32?,
         attempt: Int
-    ) async throws -> (status: Int, contentType: String?, retryAfter: Duration?, body: ByteBuffer) {
+    ) async throws -> Answer {
+        let limit = self.requestTimeout
+        let outcome: Result<Answer, any Error>? = await withTaskGroup(of: Result<Answer, any Error>?.self) { group in
+            group.addTask {
+                do {
+                    return .success(try await self.exchange(request, method: method, path: path, monitorID: monitorID, attempt: attempt))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            group.addTask {
+                // Returns at the deadline, or early (and unused) when the exchange finished first.
+                try? await Task.sleep(for: limit)
+                return nil
+            }
+            defer { group.cancelAll() }
+            return await group.next() ?? nil
+        }
+        if Task.isCancelled { throw CancellationError() }
+        guard let outcome else {
+            throw DeviceCloudError(
+                .timedOut,
+                message: "\(method.rawValue) \(path) did not complete within \(limit)",
+                monitorID: monitorID,
+                attempts: attempt
+            )
+        }
+        return try outcome.get()
+    }
+
+    private func exchange(
+        _ request: HTTPClientRequest,
+        method: Method,
+        path: String,
+        monitorID: UInt32?,
+        attempt: Int
+    ) async throws -> Answer {
         let timeout = TimeAmount.nanoseconds(Int64(min(self.requestTimeout.seconds, 1e9) * 1e9))
         do {
             let response = try await self.httpClient.execute(request, timeout: timeout)
@@ -167,14 +212,20 @@ struct MonitorWebService: Sendable {
                     attempts: attempt
                 )
             }
-            let retryAfter = response.headers.first(name: "Retry-After")
-                .flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-                .map { Duration.seconds($0) }
-            return (status, response.headers.first(name: "Content-Type"), retryAfter, body)
+            return Answer(status: status, headers: response.headers.map { ($0.name, $0.value) }, body: body)
         } catch let error as DeviceCloudError {
             throw error
         } catch {
             if Task.isCancelled { throw CancellationError() }
+            if let client = error as? HTTPClientError, client == .deadlineExceeded || client == .readTimeout {
+                throw DeviceCloudError(
+                    .timedOut,
+                    message: "\(method.rawValue) \(path) did not complete within \(self.requestTimeout)",
+                    monitorID: monitorID,
+                    attempts: attempt,
+                    underlying: error
+                )
+            }
             throw DeviceCloudError(
                 .transportFailed,
                 message: "\(method.rawValue) \(path) got no answer",
@@ -195,8 +246,7 @@ struct MonitorWebService: Sendable {
         secrets: [String]
     ) -> DeviceCloudError {
         var text = String(decoding: body.readableBytesView.prefix(DeviceCloudError.maximumBodyLength * 4), as: UTF8.self)
-        let encodedPair = String(self.authorization.dropFirst("Basic ".count))
-        for secret in [self.credentials.password, encodedPair] + secrets where secret.count >= 4 {
+        for secret in self.authentication.secrets + secrets where secret.count >= 4 {
             text = text.replacingOccurrences(of: secret, with: "<redacted>")
         }
         if text.count > DeviceCloudError.maximumBodyLength {
@@ -205,7 +255,7 @@ struct MonitorWebService: Sendable {
         let code = DeviceCloudError.Code.forStatus(status)
         let message: String
         switch code {
-        case .authenticationFailed: message = "the service refused the credentials of user \(self.credentials.username)"
+        case .authenticationFailed: message = "the service refused the credentials of \(self.authentication.identity)"
         case .throttled: message = "\(method.rawValue) \(path) was still throttled after \(attempts) attempts"
         case .notFound: message = monitorID.map { "monitor \($0) does not exist" } ?? "\(path) does not exist"
         default: message = "\(method.rawValue) \(path) failed with status \(status)"

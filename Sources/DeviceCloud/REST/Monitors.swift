@@ -8,7 +8,7 @@ import NIOCore
 public struct Monitors: Sendable {
     let cloud: DeviceCloud
 
-    private var webService: MonitorWebService { self.cloud.webService }
+    private var webService: MonitorWebService { self.cloud.rest }
 
     /// Creates a TCP monitor, whose events this client receives over the push protocol.
     ///
@@ -24,6 +24,9 @@ public struct Monitors: Sendable {
     ///   - acknowledgement: `.explicit` to acknowledge each batch (at-least-once with `autoReplay`).
     ///   - autoReplay: replay events missed while disconnected.
     ///   - description: free text.
+    ///   - schemaType: `monSchemaType`, e.g. `handlebars`: the monitor renders its events with
+    ///     `schemaData` instead of sending a `Document`.
+    ///   - schemaData: `monSchemaData`: the template.
     /// - Returns: the monitor, with its record as the service now holds it.
     public func createTCPMonitor(
         topics: [String],
@@ -33,7 +36,9 @@ public struct Monitors: Sendable {
         format: MonitorFormat? = nil,
         acknowledgement: MonitorAckOption? = nil,
         autoReplay: Bool? = nil,
-        description: String? = nil
+        description: String? = nil,
+        schemaType: String? = nil,
+        schemaData: String? = nil
     ) async throws -> TCPMonitor {
         let record = try await self.createRecord(
             .tcp(
@@ -44,7 +49,9 @@ public struct Monitors: Sendable {
                 format: format,
                 acknowledgement: acknowledgement,
                 autoReplay: autoReplay,
-                description: description
+                description: description,
+                schemaType: schemaType,
+                schemaData: schemaData
             )
         )
         return TCPMonitor(record: record, cloud: self.cloud)
@@ -66,6 +73,9 @@ public struct Monitors: Sendable {
     ///   - compression: `.zlib` to deflate blocks.
     ///   - format: `.json` or `.xml` documents.
     ///   - description: free text.
+    ///   - schemaType: `monSchemaType`, e.g. `handlebars`: the monitor renders its events with
+    ///     `schemaData` instead of sending a `Document`.
+    ///   - schemaData: `monSchemaData`: the template.
     public func createHTTPMonitor(
         topics: [String],
         url: URL,
@@ -78,7 +88,9 @@ public struct Monitors: Sendable {
         batchDuration: Duration? = nil,
         compression: MonitorCompression? = nil,
         format: MonitorFormat? = nil,
-        description: String? = nil
+        description: String? = nil,
+        schemaType: String? = nil,
+        schemaData: String? = nil
     ) async throws -> HTTPMonitor {
         let record = try await self.createRecord(
             .http(
@@ -93,7 +105,9 @@ public struct Monitors: Sendable {
                 batchDuration: batchDuration,
                 compression: compression,
                 format: format,
-                description: description
+                description: description,
+                schemaType: schemaType,
+                schemaData: schemaData
             )
         )
         return HTTPMonitor(record: record, cloud: self.cloud)

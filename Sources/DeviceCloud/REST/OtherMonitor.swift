@@ -38,4 +38,13 @@ public actor OtherMonitor: Monitor {
     public func delete() async throws {
         try await self.cloud.monitors.delete(id: self.id)
     }
+
+    /// Resets the monitor through the v1 API (`/ws/v1/monitors/inventory/{id}/reset`): a
+    /// `DISABLED` monitor is enabled again and its state starts over; then reads it again.
+    ///
+    /// - Throws: ``DeviceCloudError``.
+    public func reset() async throws {
+        try await self.cloud.monitors.reset(id: self.id)
+        self.record = try await self.cloud.monitors.record(id: self.id)
+    }
 }

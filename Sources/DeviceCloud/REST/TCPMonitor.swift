@@ -31,20 +31,36 @@ public actor TCPMonitor: Monitor {
     }
 
     /// A new push session for this monitor, configured from the cloud (host, port, transport,
-    /// reconnect policy) and the monitor's acknowledgement option. Each call makes a new one.
-    public func makePushSession() -> PushSession {
-        PushSession(
-            configuration: self.cloud.pushSessionConfiguration(monitorID: self.id, acknowledgement: self.acknowledgement),
-            eventLoopGroup: self.cloud.configuration.pushEventLoopGroup
-        )
+    /// push credentials, reconnect policy) and the monitor's acknowledgement option. Each call
+    /// makes a new one.
+    ///
+    /// - Throws: ``PushSessionError/Code/authenticationFailed`` when the cloud has an API key
+    ///   and no push credentials: the push protocol logs in with a user name and a password only.
+    public func makePushSession() throws(PushSessionError) -> PushSession {
+        var configuration = try self.cloud.pushSessionConfiguration(monitorID: self.id, acknowledgement: self.acknowledgement)
+        configuration.decoding = self.decoding
+        return PushSession(configuration: configuration, eventLoopGroup: self.cloud.configuration.pushEventLoopGroup)
     }
 
-    /// The monitor's batches, pulled on demand, over a new push session.
+    /// How this monitor's push sessions read blocks: ``PushDecoding/raw`` for a templated
+    /// monitor (`monSchemaType` set: its payloads are the user's template, not a `Document`),
+    /// ``PushDecoding/events`` otherwise.
+    public var decoding: PushDecoding {
+        self.record.definition.isTemplated ? .raw : .events
+    }
+
+    /// The monitor's batches, pulled on demand, over a new push session. A templated monitor's
+    /// batches carry the rendered payload in ``MonitorBatch/document`` and no events (see
+    /// ``decoding``).
     ///
     /// See ``PushSession/events()``: cancelling the consuming task or dropping the stream closes
     /// the connection; bad credentials or a refused monitor end it with a ``PushSessionError``.
     public func events() -> AsyncThrowingStream<MonitorBatch, any Error> {
-        self.makePushSession().events()
+        do {
+            return try self.makePushSession().events()
+        } catch {
+            return AsyncThrowingStream { $0.finish(throwing: error) }
+        }
     }
 
     /// Opens a new push session, hands its stream to `body`, and closes everything when `body`
@@ -52,7 +68,7 @@ public actor TCPMonitor: Monitor {
     nonisolated(nonsending) public func withEvents<Result>(
         _ body: (AsyncThrowingStream<MonitorBatch, any Error>) async throws -> Result
     ) async throws -> Result {
-        let session = await self.makePushSession()
+        let session = try await self.makePushSession()
         return try await session.withEvents(body)
     }
 
@@ -77,7 +93,9 @@ public actor TCPMonitor: Monitor {
         format: MonitorFormat? = nil,
         acknowledgement: MonitorAckOption? = nil,
         autoReplay: Bool? = nil,
-        description: String? = nil
+        description: String? = nil,
+        schemaType: String? = nil,
+        schemaData: String? = nil
     ) async throws {
         try await self.update(
             .tcp(
@@ -88,7 +106,9 @@ public actor TCPMonitor: Monitor {
                 format: format,
                 acknowledgement: acknowledgement,
                 autoReplay: autoReplay,
-                description: description
+                description: description,
+                schemaType: schemaType,
+                schemaData: schemaData
             )
         )
     }
@@ -105,5 +125,14 @@ public actor TCPMonitor: Monitor {
     /// - Throws: ``DeviceCloudError`` (``DeviceCloudError/Code/notFound`` when already gone).
     public func delete() async throws {
         try await self.cloud.monitors.delete(id: self.id)
+    }
+
+    /// Resets the monitor through the v1 API (`/ws/v1/monitors/inventory/{id}/reset`): a
+    /// `DISABLED` monitor is enabled again and its state starts over; then reads it again.
+    ///
+    /// - Throws: ``DeviceCloudError``.
+    public func reset() async throws {
+        try await self.cloud.monitors.reset(id: self.id)
+        self.record = try await self.cloud.monitors.record(id: self.id)
     }
 }

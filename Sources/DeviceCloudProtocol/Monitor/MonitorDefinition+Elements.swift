@@ -57,6 +57,9 @@ extension MonitorDefinition {
             guard let timeout = definition.responseTimeout else { return nil }
             return try MonitorElementText.milliseconds(timeout, element: MonitorElement.responseTimeout)
         },
+        FieldElement(name: MonitorElement.schemaType) { $0.schemaType },
+        FieldElement(name: MonitorElement.schemaData) { $0.schemaData },
+        FieldElement(name: MonitorElement.persistent) { $0.persistent.map(MonitorElementText.text) },
     ]
 
     /// Reads the settable elements from `elements`, keyed by name.
@@ -79,7 +82,10 @@ extension MonitorDefinition {
             }
             leftovers[name] = text
         }
-        let textElements: Set<String> = [MonitorElement.description, MonitorElement.transportToken, MonitorElement.transportHeaders]
+        let textElements: Set<String> = [
+            MonitorElement.description, MonitorElement.transportToken, MonitorElement.transportHeaders,
+            MonitorElement.schemaType, MonitorElement.schemaData,
+        ]
         for (name, text) in elements {
             // A blank typed element reads as absent in answers (strict readers judge it below).
             if !strict, !textElements.contains(name), text.trimmingBlanks().isEmpty {
@@ -142,6 +148,16 @@ extension MonitorDefinition {
                     }
                 } else {
                     try unreadable(name, text, "a non-negative integer number of milliseconds")
+                }
+            case MonitorElement.schemaType:
+                definition.schemaType = text
+            case MonitorElement.schemaData:
+                definition.schemaData = text
+            case MonitorElement.persistent:
+                if let value = MonitorElementText.boolean(text) {
+                    definition.persistent = value
+                } else {
+                    try unreadable(name, text, "true or false")
                 }
             case MonitorElement.id, MonitorElement.customerID, MonitorElement.status, MonitorElement.lastConnect,
                 MonitorElement.lastSent:

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The settable elements of a monitor: what a create (`POST`) or update (`PUT`) sends.
 ///
 /// Every element is optional: `nil` leaves it out of the document, so the service applies its
@@ -37,6 +39,21 @@ public struct MonitorDefinition: Sendable, Hashable, CustomReflectable {
     public var connectTimeout: Duration?
     /// `monResponseTimeout`, HTTP only, whole milliseconds; zero means the default (5 s).
     public var responseTimeout: Duration?
+    /// `monSchemaType` (v1 `schema_type`): the template language of a templated monitor,
+    /// e.g. `handlebars`. A templated monitor's payloads are the rendered template, not a
+    /// `Document`.
+    public var schemaType: String?
+    /// `monSchemaData` (v1 `schema`): the template.
+    public var schemaData: String?
+    /// `monPersistent` (v1 `persistent`): the service saves the monitor's events for
+    /// `/ws/v1/monitors/history`.
+    public var persistent: Bool?
+
+    /// Whether the monitor renders a template (``schemaType`` set and not blank): its
+    /// payloads are the user's template, which the event scanner must not read.
+    public var isTemplated: Bool {
+        !(self.schemaType ?? "").trimmingCharacters(in: .whitespaces).isEmpty
+    }
 
     /// Creates a definition; elements left `nil` are not sent.
     public init(
@@ -54,7 +71,10 @@ public struct MonitorDefinition: Sendable, Hashable, CustomReflectable {
         transportMethod: MonitorHTTPMethod? = nil,
         transportHeaders: [String: String]? = nil,
         connectTimeout: Duration? = nil,
-        responseTimeout: Duration? = nil
+        responseTimeout: Duration? = nil,
+        schemaType: String? = nil,
+        schemaData: String? = nil,
+        persistent: Bool? = nil
     ) {
         self.topics = topics
         self.transportType = transportType
@@ -71,6 +91,9 @@ public struct MonitorDefinition: Sendable, Hashable, CustomReflectable {
         self.transportHeaders = transportHeaders
         self.connectTimeout = connectTimeout
         self.responseTimeout = responseTimeout
+        self.schemaType = schemaType
+        self.schemaData = schemaData
+        self.persistent = persistent
     }
 
     /// The elements of `other` that are set replace those of `self`.
@@ -90,7 +113,10 @@ public struct MonitorDefinition: Sendable, Hashable, CustomReflectable {
             transportMethod: other.transportMethod ?? self.transportMethod,
             transportHeaders: other.transportHeaders ?? self.transportHeaders,
             connectTimeout: other.connectTimeout ?? self.connectTimeout,
-            responseTimeout: other.responseTimeout ?? self.responseTimeout
+            responseTimeout: other.responseTimeout ?? self.responseTimeout,
+            schemaType: other.schemaType ?? self.schemaType,
+            schemaData: other.schemaData ?? self.schemaData,
+            persistent: other.persistent ?? self.persistent
         )
     }
 
@@ -114,6 +140,9 @@ public struct MonitorDefinition: Sendable, Hashable, CustomReflectable {
                 "transportHeaders": self.transportHeaders.map { $0.keys.sorted().map { "\($0): <redacted>" } } as Any,
                 "connectTimeout": self.connectTimeout as Any,
                 "responseTimeout": self.responseTimeout as Any,
+                "schemaType": self.schemaType as Any,
+                "schemaData": self.schemaData as Any,
+                "persistent": self.persistent as Any,
             ],
             displayStyle: .struct
         )

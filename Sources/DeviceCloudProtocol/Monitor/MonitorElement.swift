@@ -34,6 +34,13 @@ public enum MonitorElement {
     public static let autoReplayOnConnect = "monAutoReplayOnConnect"
     /// `monDescription`: free text.
     public static let description = "monDescription"
+    /// `monSchemaType`: the template language of a templated monitor, e.g. `handlebars`.
+    public static let schemaType = "monSchemaType"
+    /// `monSchemaData`: the template a templated monitor renders its payloads with.
+    public static let schemaData = "monSchemaData"
+    /// `monPersistent`: whether the service saves the monitor's events for the history API
+    /// (the v1 API's `persistent`; the element name is this library's assumption).
+    public static let persistent = "monPersistent"
     /// `monLastConnect`: read-only timestamp.
     public static let lastConnect = "monLastConnect"
     /// `monLastSent`: read-only timestamp.
@@ -45,6 +52,6 @@ public enum MonitorElement {
     public static let all: [String] = [
         id, customerID, topic, formatType, transportType, transportURL, transportToken, transportMethod,
         transportHeaders, connectTimeout, responseTimeout, ackOption, batchSize, batchDuration, compression,
-        autoReplayOnConnect, description, lastConnect, lastSent, status,
+        autoReplayOnConnect, description, schemaType, schemaData, persistent, lastConnect, lastSent, status,
     ]
 }

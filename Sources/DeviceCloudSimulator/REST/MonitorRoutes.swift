@@ -10,7 +10,8 @@ import Hummingbird
 /// - `PUT /ws/Monitor/{id}`: replaces the elements given; 200.
 /// - `DELETE /ws/Monitor/{id}`: 200.
 ///
-/// A malformed document, condition or parameter answers 400.
+/// A malformed document, condition or parameter answers 400. Query parameters are decoded as
+/// a servlet container does (``FormQuery``: `+` is a space).
 struct MonitorRoutes: Sendable {
     let store: MonitorStore
     let maximumPageSize: Int
@@ -26,7 +27,7 @@ struct MonitorRoutes: Sendable {
     }
 
     private func list(_ request: Request) async -> Response {
-        let query = request.uri.queryParameters
+        let query = FormQuery(request.uri.query)
         guard let start = Self.count(query.get("start"), default: 0),
             let size = Self.count(query.get("size"), default: self.maximumPageSize), size > 0
         else {

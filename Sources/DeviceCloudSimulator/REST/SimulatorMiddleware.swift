@@ -35,23 +35,37 @@ struct ThrottlingMiddleware: RouterMiddleware {
     }
 }
 
-/// Checks HTTP basic authentication against the store's account; 401 otherwise.
+/// Checks HTTP basic authentication against the store's account, or the configured API key
+/// (`X-API-KEY-ID` and `X-API-KEY-SECRET`); 401 otherwise.
 struct BasicAuthenticationMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
 
     let store: MonitorStore
+    let apiKey: Simulator.APIKey?
 
     func handle(
         _ request: Request,
         context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
+        if let id = Self.header("X-API-KEY-ID", of: request), let secret = Self.header("X-API-KEY-SECRET", of: request) {
+            guard let apiKey = self.apiKey, apiKey.matches(id: id, secret: secret) else {
+                return SimulatorResponse.error(.unauthorized, "unknown API key")
+            }
+            return try await next(request, context)
+        }
         guard let (username, password) = Self.credentials(request.headers[.authorization]),
             self.store.authenticate(username: username, password: password)
         else {
             return SimulatorResponse.error(.unauthorized, "authentication required")
         }
         return try await next(request, context)
+    }
+
+    /// A header's value, when the request carries it.
+    static func header(_ name: String, of request: Request) -> String? {
+        let lowered = name.lowercased()
+        return request.headers.first { $0.name.canonicalName == lowered }?.value
     }
 
     /// The user and password of a `Basic` authorization header.

@@ -1,4 +1,5 @@
 public import DeviceCloudProtocol
+import Foundation
 
 extension MonitorStore {
     /// Raises events inside the simulated service: each goes, as a document event on
@@ -18,6 +19,7 @@ extension MonitorStore {
     @discardableResult
     public func raise(_ events: [RaisedEvent]) -> Int {
         let now = self.clock.now
+        let savedAt = self.now()
         var matched = 0
         var woken: Set<UInt32> = []
         for event in events {
@@ -29,6 +31,9 @@ extension MonitorStore {
                 let recording = self.isRecording(id)
                 // Mutated in place through the dictionary: the outbox's buffers are never copied.
                 self.deliveries[id]?.offer(written, recording: recording, now: now)
+                if self.records[id]?.definition.persistent == true {
+                    self.histories[id, default: MonitorHistory(limits: self.historyLimits)].append(written, savedAt: savedAt)
+                }
                 matched += 1
                 woken.insert(id)
             }
@@ -37,6 +42,17 @@ extension MonitorStore {
             self.deliveries[id]?.wake()
         }
         return matched
+    }
+
+    /// How many events a persistent monitor has saved now (0 for any other).
+    public func historyCount(id: UInt32) -> Int {
+        self.histories[id]?.entries.count ?? 0
+    }
+
+    /// One page of a monitor's saved events, `nil` for an unknown monitor.
+    func historyPage(id: UInt32, from: Date?, to: Date?, cursor: Int, size: Int) -> MonitorHistory.Page? {
+        guard self.records[id] != nil else { return nil }
+        return self.histories[id]?.page(from: from, to: to, cursor: cursor, size: size) ?? MonitorHistory.Page(entries: [], nextCursor: nil)
     }
 
     /// What the simulator has done with a monitor's events, or `nil` for an unknown monitor.

@@ -57,6 +57,10 @@ public actor MonitorStore {
     let clock = ContinuousClock()
     /// Tasks awaiting a record condition.
     nonisolated let recordWaiters = MonitorRecordWaiters()
+    /// Bounds on each persistent monitor's saved events.
+    public nonisolated let historyLimits: MonitorHistoryLimits
+    /// The saved events of each persistent monitor.
+    var histories: [UInt32: MonitorHistory] = [:]
 
     /// Creates an empty store for one account.
     ///
@@ -66,6 +70,7 @@ public actor MonitorStore {
     ///   - customerID: the `cstId` of the account's monitors.
     ///   - firstMonitorID: the id of the first monitor created.
     ///   - deliveryLimits: bounds on what each monitor keeps for delivery.
+    ///   - historyLimits: bounds on the events each persistent monitor saves for the history API.
     ///   - now: the clock for `monLastConnect` and other timestamps.
     public init(
         username: String,
@@ -73,8 +78,10 @@ public actor MonitorStore {
         customerID: Int = 7603,
         firstMonitorID: UInt32 = 1,
         deliveryLimits: MonitorDeliveryLimits = .default,
+        historyLimits: MonitorHistoryLimits = .default,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.historyLimits = historyLimits
         self.username = username
         self.password = password
         self.customerID = customerID
@@ -174,7 +181,18 @@ public actor MonitorStore {
         }
         self.sessions.removeValue(forKey: id)?.close()
         self.removeDelivery(of: id)
+        self.histories[id] = nil
         self.recordChanged(id)
+    }
+
+    /// Resets a monitor as `/ws/v1/monitors/inventory/{id}/reset` does: its state starts over
+    /// exactly as after an update (a `DISABLED` HTTP monitor is enabled again and delivers
+    /// anew); its elements and saved history are kept.
+    ///
+    /// - Throws: ``MonitorStoreError/Code/notFound``.
+    @discardableResult
+    public func reset(id: UInt32) throws(MonitorStoreError) -> MonitorRecord {
+        try self.update(id: id, with: MonitorDefinition())
     }
 
     /// One page of the monitors matching `condition`, by ascending id.
