@@ -87,7 +87,7 @@ struct RelayCommand: AsyncParsableCommand {
                 return
             }
             try await self.connection.withCloud { cloud in
-                let (_, credentials, _) = try self.connection.resolved()
+                let credentials = try self.connection.pushCredentials()
                 var sessions: [UInt32: PushSession.Configuration] = [:]
                 for id in self.ids {
                     let record = try await cloud.monitors.record(id: id)
@@ -101,7 +101,7 @@ struct RelayCommand: AsyncParsableCommand {
                         transport: cloud.configuration.pushTransport,
                         credentials: credentials,
                         monitorID: id,
-                        acknowledgement: record.definition.acknowledgement == .explicit ? .explicit : .off,
+                        acknowledgement: AcknowledgementMode(record.definition.acknowledgement),
                         reconnect: cloud.configuration.pushReconnect
                     )
                 }
