@@ -4,7 +4,7 @@ import Foundation
 import NIOCore
 import Testing
 
-@Suite("dcmon command line")
+@Suite("dcmon command line", .cpuHeavy)
 struct DCMonCLITests {
     @Test("simulate, monitors create, publish, listen --count, then SIGTERM stops simulate cleanly")
     func endToEnd() async throws {
@@ -76,7 +76,7 @@ struct DCMonCLITests {
     }
 }
 
-@Suite("dcmon receive-http")
+@Suite("dcmon receive-http", .cpuHeavy)
 struct DCMonReceiveHTTPTests {
     @Test("prints one JSON line per delivered event, refuses a wrong token, exits after --count")
     func receiveHTTP() async throws {

@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// `dcmon monitors reset` and `dcmon monitors history` against an in-process simulator.
-@Suite("dcmon monitors reset and history")
+@Suite("dcmon monitors reset and history", .cpuHeavy)
 struct DCMonInventoryTests {
     @Test("history prints a persistent monitor's saved events as JSON lines; --until bounds them")
     func history() async throws {

@@ -77,7 +77,7 @@ struct DCMonListenTests {
         }
     }
 
-    @Test("SIGINT ends listen within a second while streaming and while backing off")
+    @Test("SIGINT ends listen within a second while streaming and while backing off", .timingSensitive)
     func interruptIsPrompt() async throws {
         for whileBackingOff in [false, true] {
             let listener = try await withPushServer { server in

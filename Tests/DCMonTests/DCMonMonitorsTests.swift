@@ -6,7 +6,7 @@ import Testing
 
 /// `dcmon monitors update|find|ensure`, templates, `DC_HTTP_TOKEN` and redaction, against an
 /// in-process simulator.
-@Suite("dcmon monitors for everyday operations")
+@Suite("dcmon monitors for everyday operations", .cpuHeavy)
 struct DCMonMonitorsTests {
     static func run(_ arguments: [String], _ simulator: Simulator, extra: [String: String] = [:]) async throws -> (
         status: Int32, output: String, errors: String

@@ -6,7 +6,7 @@ import NIOCore
 import Testing
 
 /// `dcmon listen ID ID …`: several monitors in one process.
-@Suite("dcmon listen with several monitors")
+@Suite("dcmon listen with several monitors", .cpuHeavy)
 struct DCMonMultiListenTests {
     static func listen(port: Int, ids: [UInt32], _ extra: [String]) throws -> ChildProcess {
         try ChildProcess(

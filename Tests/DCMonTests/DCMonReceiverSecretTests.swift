@@ -4,7 +4,7 @@ import Foundation
 import NIOCore
 import Testing
 
-@Suite("dcmon receive-http --header-secret")
+@Suite("dcmon receive-http --header-secret", .cpuHeavy)
 struct DCMonReceiverSecretTests {
     @Test("a delivery with the shared-secret header is admitted, a wrong or missing one refused; the secret is never printed")
     func headerSecret() async throws {

@@ -7,7 +7,7 @@ import GRDB
 import NIOCore
 import Testing
 
-@Suite("dcmon relay")
+@Suite("dcmon relay", .cpuHeavy)
 struct DCMonRelayTests {
     @Test("into SQLite: killed with SIGKILL mid-stream and restarted, every published event stored exactly once; SIGTERM exits 0")
     func killAndRestartSQLite() async throws {

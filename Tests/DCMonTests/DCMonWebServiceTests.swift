@@ -6,7 +6,7 @@ import Testing
 
 /// `dcmon ws`, `--request-timeout` and API keys from the environment, against an in-process
 /// simulator (or a stalling server) on 127.0.0.1.
-@Suite("dcmon ws and API keys")
+@Suite("dcmon ws and API keys", .cpuHeavy)
 struct DCMonWebServiceTests {
     static let key = Simulator.APIKey(id: "cli-key", secret: "cli-k3y-s3cret")
 

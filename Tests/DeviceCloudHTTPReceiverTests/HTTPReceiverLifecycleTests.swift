@@ -10,7 +10,7 @@ import ServiceLifecycle
 import Testing
 
 /// Starting, stopping, and running a receiver as a service.
-@Suite("HTTPReceiver lifecycle")
+@Suite("HTTPReceiver lifecycle", .timingSensitive)
 struct HTTPReceiverLifecycleTests {
     @Test("cancelling the consuming task stops the server and frees its port")
     func cancellationFreesPort() async throws {

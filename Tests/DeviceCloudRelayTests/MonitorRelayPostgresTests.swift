@@ -7,7 +7,7 @@ import Foundation
 import ServiceLifecycle
 import Testing
 
-@Suite("MonitorRelay into PostgreSQL", .serialized)
+@Suite("MonitorRelay into PostgreSQL", .cpuHeavy, .serialized)
 struct MonitorRelayPostgresTests {
     @Test("the test database is there under CI")
     func availableUnderCI() {

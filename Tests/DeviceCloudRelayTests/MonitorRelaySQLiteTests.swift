@@ -8,7 +8,7 @@ import Foundation
 import ServiceLifecycle
 import Testing
 
-@Suite("MonitorRelay into SQLite")
+@Suite("MonitorRelay into SQLite", .cpuHeavy)
 struct MonitorRelaySQLiteTests {
     @Test("every event stored once, every block acknowledged after its commit")
     func endToEnd() async throws {

@@ -24,7 +24,7 @@ struct MonitorBatchingTests {
         }
     }
 
-    @Test("a block closes monBatchDuration after its first event, whatever its size")
+    @Test("a block closes monBatchDuration after its first event, whatever its size", .timingSensitive)
     func byDuration() async throws {
         try await withSimulator(configuration: simulatorConfiguration()) { simulator in
             let id = try await tcpMonitor(simulator, batchSize: 100, batchDuration: .seconds(1))

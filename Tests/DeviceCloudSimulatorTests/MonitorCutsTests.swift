@@ -5,7 +5,7 @@ import DeviceCloudTestSupport
 import NIOCore
 import Testing
 
-@Suite("Nothing lost across cuts")
+@Suite("Nothing lost across cuts", .cpuHeavy)
 struct MonitorCutsTests {
     @Test("200,000 events with explicit acks, the connection cut at a random byte every 20,000: the received set is the published set")
     func nothingLostAcrossCuts() async throws {

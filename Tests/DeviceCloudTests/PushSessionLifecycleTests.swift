@@ -52,7 +52,7 @@ struct PushSessionLifecycleTests {
         #expect(sessionError.code == .reconnectAttemptsExhausted)
     }
 
-    @Test("cancelling the consuming task closes the server's side within a second")
+    @Test("cancelling the consuming task closes the server's side within a second", .timingSensitive)
     func cancellationClosesConnection() async throws {
         try await withPushServer { server in
             let session = PushSession(configuration: sessionConfiguration(port: server.port))
@@ -67,7 +67,7 @@ struct PushSessionLifecycleTests {
         }
     }
 
-    @Test("breaking out of the loop closes the connection")
+    @Test("breaking out of the loop closes the connection", .timingSensitive)
     func breakClosesConnection() async throws {
         try await withPushServer { server in
             let session = PushSession(configuration: sessionConfiguration(port: server.port))
@@ -81,7 +81,7 @@ struct PushSessionLifecycleTests {
         }
     }
 
-    @Test("withEvents closes everything when its body returns")
+    @Test("withEvents closes everything when its body returns", .timingSensitive)
     func scopedEvents() async throws {
         try await withPushServer { server in
             let session = PushSession(configuration: sessionConfiguration(port: server.port))
@@ -112,7 +112,7 @@ struct PushSessionLifecycleTests {
         #expect(policy.delay(beforeAttempt: 1_000, random: 1) == .seconds(144))
     }
 
-    @Test("a consumer that stops reading leaves memory flat while the server pushes 200 MB")
+    @Test("a consumer that stops reading leaves memory flat while the server pushes 200 MB", .cpuHeavy)
     func slowConsumerMemory() async throws {
         let blockSize = 64 << 10
         let blockCount = 3_200  // 3,200 × 64 KiB = 200 MiB

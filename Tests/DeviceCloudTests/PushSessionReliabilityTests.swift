@@ -8,7 +8,7 @@ import Testing
 
 /// The push session against real servers on 127.0.0.1 when things go wrong: silence, flapping,
 /// refusals, poison blocks, misuse and cancellation. Timers run on a ``TestClock``.
-@Suite("Push session: liveness, backoff, poison blocks, misuse, prompt cancellation")
+@Suite("Push session: liveness, backoff, poison blocks, misuse, prompt cancellation", .timingSensitive)
 struct PushSessionReliabilityTests {
     @Test("a silent connection is dropped after the idle timeout and re-established")
     func idleTimeoutReconnects() async throws {
