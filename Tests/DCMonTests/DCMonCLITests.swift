@@ -104,6 +104,31 @@ struct DCMonReceiveHTTPTests {
         #expect(operations == ["INSERTION", "UPDATE"])
         #expect(!receiver.errorOutput.contains("s3cret-token"))
     }
+
+    @Test("--count stops inside a delivery: a delivery printed only in part is not answered 200")
+    func countNeverAcknowledgesPartialDelivery() async throws {
+        let dcmon = try dcmonExecutable()
+        let receiver = try ChildProcess(
+            dcmon,
+            ["receive-http", "--port", "0", "--count", "3"],
+            environment: ["DC_RECEIVER_TOKEN": "hook:s3cret-token"]
+        )
+        defer { receiver.signal(SIGKILL) }
+        let port = try await withTimeout(.seconds(60)) { try await listeningPort(of: receiver) }
+        let url = "http://127.0.0.1:\(port)/push"
+        func document(_ values: Range<Int>) -> String {
+            let messages = values.map {
+                #"{"timestamp":"2026-01-01T00:00:00Z","topic":"7603/DataPoint/a","operation":"INSERTION","DataPoint":{"data":\#($0)}}"#
+            }
+            return #"{"Document":{"Msg":[\#(messages.joined(separator: ","))]}}"#
+        }
+        #expect(try await deliver(document(0..<2), to: url, user: "hook", password: "s3cret-token") == 200)
+        // The third event reaches the count; the fourth and fifth are not printed: no 200.
+        let partial = try? await deliver(document(2..<5), to: url, user: "hook", password: "s3cret-token")  // 503, or the connection closed
+        #expect(partial != 200)
+        #expect(try await withTimeout(.seconds(60)) { await receiver.exitStatus() } == 0)
+        #expect(receiver.output.split(separator: "\n").count == 3)
+    }
 }
 
 /// The port `receive-http` reports on standard error (`listening http://host:port/path`).
