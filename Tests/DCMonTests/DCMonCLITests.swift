@@ -76,6 +76,32 @@ struct DCMonCLITests {
     }
 }
 
+@Suite("dcmon simulate --ca-out")
+struct DCMonSimulateCAOutTests {
+    @Test("the CA file is written whole and replaces a symbolic link instead of writing through it")
+    func caOutDoesNotFollowLinks() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dcmon-ca-out-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let victim = folder.appendingPathComponent("victim.txt")
+        try Data("keep me".utf8).write(to: victim)
+        let link = folder.appendingPathComponent("ca.pem")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: victim)
+        let simulator = try ChildProcess(
+            try dcmonExecutable(), ["simulate", "--ca-out", link.path],
+            environment: ["DC_USERNAME": "u", "DC_PASSWORD": "p-secret-123"])
+        defer { simulator.signal(SIGKILL) }
+        let line = try await withTimeout(.seconds(60)) { await simulator.firstLine() }
+        #expect(line?.hasPrefix("listening") == true, "\(simulator.errorOutput)")
+        #expect(try String(contentsOf: victim, encoding: .utf8) == "keep me")
+        let attributes = try FileManager.default.attributesOfItem(atPath: link.path)
+        #expect(attributes[.type] as? FileAttributeType == .typeRegular)
+        #expect(try String(contentsOf: link, encoding: .utf8).hasPrefix("-----BEGIN CERTIFICATE-----"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["ca.pem", "victim.txt"])
+        #expect(!simulator.output.contains("p-secret-123") && !simulator.errorOutput.contains("p-secret-123"))
+    }
+}
+
 @Suite("dcmon receive-http", .cpuHeavy)
 struct DCMonReceiveHTTPTests {
     @Test("prints one JSON line per delivered event, refuses a wrong token, exits after --count")

@@ -102,3 +102,19 @@ struct PushServerDefenceTests {
         }
     }
 }
+
+@Suite("Simulator configuration")
+struct SimulatorConfigurationTests {
+    @Test("description, debug description and dump leave out the password and the API key secret")
+    func redacted() {
+        var configuration = Simulator.Configuration(username: "sim-user", password: "pa55-w0rd-XYZ")
+        configuration.apiKey = .init(id: "key-1", secret: "k3y-s3cret-QQ")
+        var dumped = ""
+        dump(configuration, to: &dumped)
+        for text in [String(describing: configuration), String(reflecting: configuration), dumped] {
+            #expect(text.contains("sim-user"))
+            #expect(!text.contains("pa55-w0rd-XYZ"))
+            #expect(!text.contains("k3y-s3cret-QQ"))
+        }
+    }
+}
