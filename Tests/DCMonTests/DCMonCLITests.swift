@@ -76,6 +76,24 @@ struct DCMonCLITests {
     }
 }
 
+@Suite("dcmon demo", .cpuHeavy)
+struct DCMonDemoTests {
+    @Test("demo, the README's first command: 12 DataPoints in 3 blocks over verified TLS, all acknowledged, exit 0")
+    func demo() async throws {
+        let demo = try ChildProcess(try dcmonExecutable(), ["demo"])
+        defer { demo.signal(SIGKILL) }
+        #expect(try await withTimeout(.seconds(120)) { await demo.exitStatus() } == 0, "\(demo.errorOutput)")
+        let lines = (demo.output + demo.errorOutput).split(separator: "\n").map(String.init)
+        #expect(lines.contains("push: connected over TLS, certificate verified"))
+        #expect(lines.filter { $0.hasPrefix("block ") && $0.hasSuffix(": 4 events (json, zlib)") }.count == 3)
+        let events = lines.filter { $0.hasPrefix("  INSERTION 7603/DataPoint/plant7/") }
+        #expect(events.count == 12)
+        #expect(events.first == "  INSERTION 7603/DataPoint/plant7/temperature = 20 C")
+        #expect(events.last == "  INSERTION 7603/DataPoint/plant7/pressure = 1024 hPa")
+        #expect(lines.last == "done: 12 events received and acknowledged; monitor deleted, everything closed")
+    }
+}
+
 @Suite("dcmon simulate --ca-out")
 struct DCMonSimulateCAOutTests {
     @Test("the CA file is written whole and replaces a symbolic link instead of writing through it")
