@@ -32,18 +32,11 @@ struct DeadLetterFolder: Sendable {
         let stamp = Int64(Date().timeIntervalSince1970 * 1000)
         let name = "monitor-\(batch.monitorID)-block-\(batch.blockID)-\(stamp).bin"
         let file = (self.path as NSString).appendingPathComponent(name)
-        let descriptor = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw CommandFailure("cannot create \(file): errno \(errno)") }
-        defer { close(descriptor) }
-        var remaining = batch.document
-        while remaining.readableBytes > 0 {
-            let written = remaining.withUnsafeReadableBytes { bytes in
-                write(descriptor, bytes.baseAddress, bytes.count)
-            }
-            guard written > 0 else { throw CommandFailure("cannot write \(file): errno \(errno)") }
-            remaining.moveReaderIndex(forwardBy: written)
+        do {
+            try batch.document.withUnsafeReadableBytes { try SyncedFile.create(at: file, permissions: 0o600, bytes: $0) }
+        } catch {
+            throw CommandFailure("cannot save the block: \(error)")
         }
-        guard fsync(descriptor) == 0 else { throw CommandFailure("cannot sync \(file): errno \(errno)") }
         let folder = open(self.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if folder >= 0 {
             _ = fsync(folder)

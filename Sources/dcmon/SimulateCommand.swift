@@ -90,7 +90,7 @@ struct SimulateCommand: AsyncParsableCommand {
         let generated = try GeneratedTLS.make()
         let url = URL(fileURLWithPath: self.caOut)
         do {
-            try AtomicFile.write(Data(generated.caPEM.utf8), to: url.path)
+            try SyncedFile.replace(Data(generated.caPEM.utf8), at: url.path)
         } catch {
             throw CommandFailure("cannot write the generated CA to \(self.caOut): \(error)")
         }
