@@ -1,3 +1,4 @@
+public import DeviceCloudProtocol
 public import DeviceCloudRelay
 public import Foundation
 public import Logging
@@ -32,17 +33,37 @@ public final class PostgresMonitorLeases: Service {
         public var rebalanceInterval: Duration
         /// The database holding the leases (usually the sink's).
         public var database: PostgresEventSink.Configuration
+        /// How long one lease statement may go unanswered before the worker takes its lease
+        /// connection for dead: it then closes it and fences (stops every owned session).
+        ///
+        /// A connection that silently stops answering (a network partition, a frozen server)
+        /// never fails by itself, and the server keeps its locks meanwhile. The worker also asks
+        /// the server to probe the connection (TCP keepalives: idle ``leaseTimeout`` × 2, then
+        /// three probes 5 s apart), so the server frees the locks of a vanished worker only
+        /// after that worker has fenced itself: no monitor is relayed by two workers at once.
+        public var leaseTimeout: Duration
 
         /// Creates a configuration.
+        ///
+        /// - Throws: `ConfigurationError` when `rebalanceInterval` or `leaseTimeout` is not
+        ///   positive.
         public init(
             monitors: [UInt32],
             workerID: String = UUID().uuidString,
             rebalanceInterval: Duration = .seconds(5),
+            leaseTimeout: Duration = .seconds(10),
             database: PostgresEventSink.Configuration
-        ) {
+        ) throws(ConfigurationError) {
+            guard rebalanceInterval > .zero else {
+                throw ConfigurationError("the rebalance interval must be positive, not \(rebalanceInterval)")
+            }
+            guard leaseTimeout > .zero else {
+                throw ConfigurationError("the lease timeout must be positive, not \(leaseTimeout)")
+            }
             self.monitors = Array(Set(monitors)).sorted()
             self.workerID = workerID
             self.rebalanceInterval = rebalanceInterval
+            self.leaseTimeout = leaseTimeout
             self.database = database
         }
     }
@@ -128,7 +149,10 @@ public final class PostgresMonitorLeases: Service {
                 throw PostgresSinkError(.connectionFailed, "the lease connection closed")
             }
             group.addTask {
-                try await PostgresRelaySchema.prepare(connection, logger: self.logger)
+                try await self.answered(on: connection) {
+                    try await self.askServerToProbe(connection)
+                    try await PostgresRelaySchema.prepare(connection, logger: self.logger)
+                }
                 try await self.rebalanceLoop(connection)
                 // Graceful shutdown: hand every monitor back, then leave.
                 try await self.handBackAll(connection)
@@ -169,6 +193,53 @@ public final class PostgresMonitorLeases: Service {
         let configuration = self.configuration
         var owned = self.owned.monitors
         let ownedArray = owned.sorted().map { Int64($0) }
+        let live = try await self.answered(on: connection) { try await self.heartbeat(connection, owned: ownedArray) }
+        let total = configuration.monitors.count
+        let share = (total + live - 1) / live
+
+        // A session that ended by itself (e.g. the service closed it for good) is started again.
+        let running = self.relay.attachedIDs
+        for id in owned where !running.contains(id) {
+            self.relay.attach(self.makeSource(id), id: id)
+        }
+
+        if owned.count > share {
+            for id in owned.sorted().suffix(owned.count - share) {
+                try await self.relay.detach(id)
+                try await self.unlock(id, on: connection)
+                owned.remove(id)
+                self.owned.set(owned)
+                self.logger.info("handed back a monitor", metadata: ["monitor": "\(id)", "share": "\(share)", "workers": "\(live)"])
+            }
+        } else if owned.count < share {
+            // Start at a place of our own in the list, so workers starting together try different monitors.
+            let monitors = configuration.monitors
+            let offset = Int(UInt(bitPattern: configuration.workerID.hashValue) % UInt(max(1, monitors.count)))
+            for index in 0..<monitors.count where owned.count < share {
+                let id = monitors[(index + offset) % monitors.count]
+                guard !owned.contains(id) else { continue }
+                let claimed = try await self.answered(on: connection) {
+                    var claimed = false
+                    for try await locked in try await connection.query(
+                        "SELECT pg_try_advisory_lock(\(Self.lockKey(id)))", logger: self.logger
+                    ).decode(Bool.self) {
+                        claimed = locked
+                    }
+                    return claimed
+                }
+                guard claimed else { continue }
+                owned.insert(id)
+                self.owned.set(owned)
+                self.relay.attach(self.makeSource(id), id: id)
+                self.logger.info("claimed a monitor", metadata: ["monitor": "\(id)", "share": "\(share)", "workers": "\(live)"])
+            }
+        }
+    }
+
+    /// Heartbeats into `relay_workers`, drops rows of workers gone for long, and returns the
+    /// number of live workers (at least this one).
+    private func heartbeat(_ connection: PostgresConnection, owned ownedArray: [Int64]) async throws -> Int {
+        let configuration = self.configuration
         try await connection.query(
             """
             INSERT INTO relay_workers (worker_id, backend_pid, heartbeat_at, monitors)
@@ -196,53 +267,60 @@ public final class PostgresMonitorLeases: Service {
             "DELETE FROM relay_workers WHERE heartbeat_at < now() - make_interval(secs => \(staleAfter * 10))",
             logger: self.logger
         )
-        let total = configuration.monitors.count
-        let share = (total + live - 1) / live
-
-        // A session that ended by itself (e.g. the service closed it for good) is started again.
-        let running = self.relay.attachedIDs
-        for id in owned where !running.contains(id) {
-            self.relay.attach(self.makeSource(id), id: id)
-        }
-
-        if owned.count > share {
-            for id in owned.sorted().suffix(owned.count - share) {
-                try await self.relay.detach(id)
-                try await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey(id)))", logger: self.logger)
-                owned.remove(id)
-                self.owned.set(owned)
-                self.logger.info("handed back a monitor", metadata: ["monitor": "\(id)", "share": "\(share)", "workers": "\(live)"])
-            }
-        } else if owned.count < share {
-            // Start at a place of our own in the list, so workers starting together try different monitors.
-            let monitors = configuration.monitors
-            let offset = Int(UInt(bitPattern: configuration.workerID.hashValue) % UInt(max(1, monitors.count)))
-            for index in 0..<monitors.count where owned.count < share {
-                let id = monitors[(index + offset) % monitors.count]
-                guard !owned.contains(id) else { continue }
-                var claimed = false
-                for try await locked in try await connection.query(
-                    "SELECT pg_try_advisory_lock(\(Self.lockKey(id)))", logger: self.logger
-                ).decode(Bool.self) {
-                    claimed = locked
-                }
-                guard claimed else { continue }
-                owned.insert(id)
-                self.owned.set(owned)
-                self.relay.attach(self.makeSource(id), id: id)
-                self.logger.info("claimed a monitor", metadata: ["monitor": "\(id)", "share": "\(share)", "workers": "\(live)"])
-            }
-        }
+        return live
     }
 
     private func handBackAll(_ connection: PostgresConnection) async throws {
         for id in self.owned.monitors.sorted() {
             try await self.relay.detach(id)
-            try await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey(id)))", logger: self.logger)
+            try await self.unlock(id, on: connection)
             self.owned.remove(id)
         }
-        try await connection.query(
-            "DELETE FROM relay_workers WHERE worker_id = \(self.configuration.workerID)", logger: self.logger)
+        let workerID = self.configuration.workerID
+        try await self.answered(on: connection) {
+            try await connection.query("DELETE FROM relay_workers WHERE worker_id = \(workerID)", logger: self.logger)
+        }
+    }
+
+    private func unlock(_ id: UInt32, on connection: PostgresConnection) async throws {
+        try await self.answered(on: connection) {
+            try await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey(id)))", logger: self.logger)
+        }
+    }
+
+    /// Runs `statements` on the lease connection; when they go unanswered for
+    /// ``Configuration/leaseTimeout``, closes the connection (which fails them and fences the
+    /// worker) and throws.
+    @discardableResult
+    private func answered<Result: Sendable>(
+        on connection: PostgresConnection,
+        _ statements: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
+        let timeout = self.configuration.leaseTimeout
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask { try await statements() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let result = first else {
+                // Closing fails the statement in flight, so the group's other task ends too.
+                try? await connection.close()
+                throw PostgresSinkError(.connectionFailed, "the lease connection did not answer within \(timeout)")
+            }
+            return result
+        }
+    }
+
+    /// Server-side TCP keepalives on the lease connection, so that the server frees a vanished
+    /// worker's locks (idle `leaseTimeout` × 2, three probes 5 s apart) only after that worker
+    /// has fenced itself.
+    private func askServerToProbe(_ connection: PostgresConnection) async throws {
+        let idle = max(1, Int((self.configuration.leaseTimeout * 2).components.seconds))
+        try await connection.query("SELECT set_config('tcp_keepalives_idle', \(String(idle)), false)", logger: self.logger)
+        try await connection.query("SELECT set_config('tcp_keepalives_interval', '5', false)", logger: self.logger)
+        try await connection.query("SELECT set_config('tcp_keepalives_count', '3', false)", logger: self.logger)
     }
 
     /// The advisory lock key of a monitor: a fixed high half (so other users of advisory locks

@@ -42,6 +42,9 @@ struct RelayCommand: AsyncParsableCommand {
     @Option(help: "Seconds between ownership checks when relays share monitors through PostgreSQL.")
     var rebalanceInterval: Double = 5
 
+    @Option(help: "Seconds a lease statement may go unanswered before this relay takes its PostgreSQL lease connection for dead and stops every monitor it owns.")
+    var leaseTimeout: Double = 10
+
     @Option(help: "Seconds between status lines when standard error is not a terminal.")
     var statusInterval: Double = 10
 
@@ -69,6 +72,7 @@ struct RelayCommand: AsyncParsableCommand {
             throw ValidationError("name at least one monitor id, or --receive-http PORT")
         }
         if self.rebalanceInterval <= 0 { throw ValidationError("--rebalance-interval must be positive") }
+        if !(self.leaseTimeout > 0) || !self.leaseTimeout.isFinite { throw ValidationError("--lease-timeout must be a positive number of seconds") }
         if self.statusInterval <= 0 { throw ValidationError("--status-interval must be positive") }
         if self.commitEvents <= 0 { throw ValidationError("--commit-events must be positive") }
     }
@@ -162,9 +166,10 @@ struct RelayCommand: AsyncParsableCommand {
             services.insert(.init(service: postgres), at: 0)
             relay = MonitorRelay(sink: sink, configuration: .init(maximumEventsPerCommit: self.commitEvents), logger: logger)
             let shared = PostgresMonitorLeases(
-                configuration: .init(
+                configuration: try .init(
                     monitors: Array(sessions.keys),
                     rebalanceInterval: .milliseconds(Int(self.rebalanceInterval * 1000)),
+                    leaseTimeout: .milliseconds(Int(self.leaseTimeout * 1000)),
                     database: Self.postgresConfiguration(target)
                 ),
                 relay: relay,

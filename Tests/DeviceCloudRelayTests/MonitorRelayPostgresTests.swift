@@ -1,4 +1,5 @@
 import DeviceCloud
+import DeviceCloudProtocol
 import DeviceCloudPostgres
 import DeviceCloudRelay
 import DeviceCloudSimulator
@@ -15,6 +16,17 @@ struct MonitorRelayPostgresTests {
             #expect(TestPostgres.isAvailable, "CI=true but DC_TEST_POSTGRES_URL is not set")
         } else if !TestPostgres.isAvailable {
             print("PostgreSQL relay tests skipped: DC_TEST_POSTGRES_URL is not set (.ci/run starts a server)")
+        }
+    }
+
+    @Test("a lease timeout or rebalance interval that is not positive is a configuration error")
+    func leaseConfigurationValidated() {
+        let database = PostgresEventSink.Configuration(host: "127.0.0.1", username: "postgres", database: "postgres")
+        #expect(throws: ConfigurationError.self) {
+            try PostgresMonitorLeases.Configuration(monitors: [1], leaseTimeout: .zero, database: database)
+        }
+        #expect(throws: ConfigurationError.self) {
+            try PostgresMonitorLeases.Configuration(monitors: [1], rebalanceInterval: .seconds(-1), database: database)
         }
     }
 
@@ -70,11 +82,11 @@ struct MonitorRelayPostgresTests {
                 var created: [UInt32] = []
                 for _ in 0..<6 { created.append(try await relayMonitor(simulator, batchSize: 10)) }
                 let monitors = created
-                let workers = (0..<3).map { index in
+                let workers = try (0..<3).map { index in
                     let sink = PostgresEventSink(configuration: database)
                     let relay = MonitorRelay(sink: sink)
                     let leases = PostgresMonitorLeases(
-                        configuration: .init(monitors: monitors, workerID: "worker-\(index)", rebalanceInterval: interval, database: database),
+                        configuration: try .init(monitors: monitors, workerID: "worker-\(index)", rebalanceInterval: interval, database: database),
                         relay: relay,
                         makeSource: { id in .session(relaySession(simulator, monitorID: id)) }
                     )
@@ -149,7 +161,7 @@ struct MonitorRelayPostgresTests {
                 let sink = PostgresEventSink(configuration: database)
                 let relay = MonitorRelay(sink: sink)
                 let leases = PostgresMonitorLeases(
-                    configuration: .init(monitors: [first, second], workerID: "fenced", rebalanceInterval: .milliseconds(300), database: database),
+                    configuration: try .init(monitors: [first, second], workerID: "fenced", rebalanceInterval: .milliseconds(300), database: database),
                     relay: relay,
                     makeSource: { id in .session(relaySession(simulator, monitorID: id)) }
                 )
@@ -186,9 +198,57 @@ struct MonitorRelayPostgresTests {
     }
 
     @Test(
+        "a lease connection that stops answering is taken for dead within the lease timeout: sessions stopped, then claimed again",
+        .enabled(if: TestPostgres.isAvailable, TestPostgres.unavailableReason)
+    )
+    func silentLeaseConnection() async throws {
+        let database = try await TestPostgres.freshDatabase()
+        try await withTimeout(.seconds(120)) {
+            try await withSimulator(configuration: relaySimulatorConfiguration()) { simulator in
+                let first = try await relayMonitor(simulator, batchSize: 10)
+                let second = try await relayMonitor(simulator, batchSize: 10)
+                let sink = PostgresEventSink(configuration: database)
+                let relay = MonitorRelay(sink: sink)
+                let leases = PostgresMonitorLeases(
+                    configuration: try .init(
+                        monitors: [first, second], workerID: "silent", rebalanceInterval: .milliseconds(200),
+                        leaseTimeout: .seconds(1), database: database),
+                    relay: relay,
+                    makeSource: { id in .session(relaySession(simulator, monitorID: id)) }
+                )
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await sink.run() }
+                    group.addTask { try await relay.run() }
+                    group.addTask { try await leases.run() }
+                    defer { group.cancelAll() }
+                    try await withTimeout(.seconds(30)) {
+                        try await leases.wait { $0.count == 2 }
+                        try await simulator.pushServer.wait { $0.connectedMonitors.isSuperset(of: [first, second]) }
+                    }
+                    // The server process behind the lease connection is frozen: the connection stays
+                    // open and silent, as in a network partition, and fails nothing by itself.
+                    let pids = try await TestPostgres.integers("SELECT backend_pid FROM relay_workers WHERE worker_id = 'silent'", in: database)
+                    let backend = try #require(pids.first)
+                    #expect(kill(pid_t(backend), SIGSTOP) == 0)
+                    defer { kill(pid_t(backend), SIGCONT) }
+                    let frozen = ContinuousClock.now
+                    try await withTimeout(.seconds(20)) {
+                        try await leases.wait { $0.isEmpty }
+                        try await simulator.pushServer.wait { $0.connectedMonitors.isDisjoint(with: [first, second]) }
+                    }
+                    #expect(ContinuousClock.now - frozen < .seconds(10))
+                    #expect(relay.attachedIDs.isEmpty)
+                    // Thawed, the old server process finds its client gone and ends, freeing the locks.
+                    kill(pid_t(backend), SIGCONT)
+                    try await withTimeout(.seconds(30)) { try await leases.wait { $0.count == 2 } }
+                }
+            }
+        }
+    }
+
+    @Test(
         "two workers sharing four monitors ride out a database restart: every event stored once",
-        .enabled(if: TestPostgres.isAvailable, TestPostgres.unavailableReason),
-        .disabled("known bug: passes alone, but inside the full suite the lease-mode relays do not recover from the restart within 150 s")
+        .enabled(if: TestPostgres.isAvailable, TestPostgres.unavailableReason)
     )
     func leasesAcrossRestart() async throws {
         let server = try PrivatePostgres.start()
@@ -200,12 +260,12 @@ struct MonitorRelayPostgresTests {
                 var created: [UInt32] = []
                 for _ in 0..<4 { created.append(try await relayMonitor(simulator, batchSize: 10)) }
                 let monitors = created
-                let workers = (0..<2).map { index in
+                let workers = try (0..<2).map { index in
                     let sink = PostgresEventSink(configuration: database)
                     let relay = MonitorRelay(
                         sink: sink, configuration: .init(initialRetryDelay: .milliseconds(50), maximumRetryDelay: .milliseconds(200)))
                     let leases = PostgresMonitorLeases(
-                        configuration: .init(monitors: monitors, workerID: "restart-\(index)", rebalanceInterval: .milliseconds(300), database: database),
+                        configuration: try .init(monitors: monitors, workerID: "restart-\(index)", rebalanceInterval: .milliseconds(300), database: database),
                         relay: relay,
                         makeSource: { id in .session(relaySession(simulator, monitorID: id)) }
                     )

@@ -94,8 +94,17 @@ struct PrivatePostgres: Sendable {
     }
 
     /// `pg_ctl restart -m immediate`: every connection is cut, nothing committed is lost.
-    func restart() throws {
-        try self.shell("'\(self.bin)/pg_ctl' -D '\(self.folder)/db' -m immediate -w restart")
+    ///
+    /// `pg_ctl` waits seconds for the server to come back; it waits on a thread of its own, so
+    /// the two threads of Swift's cooperative pool (on a 2-core machine) stay free for the relays
+    /// that must notice the restart.
+    func restart() async throws {
+        let command = "'\(self.bin)/pg_ctl' -D '\(self.folder)/db' -m immediate -w restart"
+        let status = await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
+            let thread = Thread { continuation.resume(returning: self.run(command)) }
+            thread.start()
+        }
+        try #require(status == 0, "failed (\(status)): \(command)")
     }
 
     /// Stops the server and removes its folder.
@@ -106,9 +115,14 @@ struct PrivatePostgres: Sendable {
 
     /// Runs a command with system(3), which waits for it (Process's own wait can hang here).
     private func shell(_ command: String, asPostgres: Bool = true) throws {
-        let line = asPostgres ? "su postgres -s /bin/sh -c \"\(command.replacingOccurrences(of: "\"", with: "\\\""))\"" : command
-        let status = system(line + " > /dev/null 2>&1")
+        let status = self.run(command, asPostgres: asPostgres)
         try #require(status == 0, "failed (\(status)): \(command)")
+    }
+
+    /// `command`'s exit status (as the postgres system user unless told otherwise).
+    private func run(_ command: String, asPostgres: Bool = true) -> Int32 {
+        let line = asPostgres ? "su postgres -s /bin/sh -c \"\(command.replacingOccurrences(of: "\"", with: "\\\""))\"" : command
+        return system(line + " > /dev/null 2>&1")
     }
 
     private static func freePort() throws -> Int {
