@@ -1,4 +1,5 @@
 import DeviceCloud
+import Foundation
 public import Logging
 import Metrics
 public import ServiceLifecycle
@@ -38,7 +39,7 @@ public final class MonitorRelay: Service, Sendable {
     private let sources: [Source]
     private let logger: Logger
     private let progress = RelayProgress()
-    private let pumps = RelayPumps()
+    let pumps = RelayPumps()
     private let attached: AsyncStream<(UInt32, Source)>
     private let attachedContinuation: AsyncStream<(UInt32, Source)>.Continuation
     private let storedCounter = Counter(label: "devicecloud.relay.events_stored")
@@ -47,6 +48,8 @@ public final class MonitorRelay: Service, Sendable {
     private let failuresCounter = Counter(label: "devicecloud.relay.commit_failures")
     private let acknowledgedCounter = Counter(label: "devicecloud.relay.batches_acknowledged")
     private let commitTimer = Metrics.Timer(label: "devicecloud.relay.commit_duration")
+    /// From an event's time at the service to the commit that stored it (each batch's newest event).
+    private let lagTimer = Metrics.Timer(label: "devicecloud.relay.lag")
 
     /// Creates a relay; nothing is pulled until ``run()``.
     ///
@@ -85,7 +88,7 @@ public final class MonitorRelay: Service, Sendable {
     /// - Returns: `false` when a source with this id is attached already.
     @discardableResult
     public func attach(_ source: Source, id: UInt32) -> Bool {
-        guard self.pumps.add(.attached(id), stop: source.stop) else { return false }
+        guard self.pumps.add(.attached(id), source: source) else { return false }
         self.attachedContinuation.yield((id, source))
         return true
     }
@@ -156,7 +159,7 @@ public final class MonitorRelay: Service, Sendable {
     private func pullAll(into inbox: RelayInbox) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, source) in self.sources.enumerated() {
-                _ = self.pumps.add(.listed(index), stop: source.stop)
+                _ = self.pumps.add(.listed(index), source: source)
                 group.addTask {
                     if let failure = await self.pull(source, as: .listed(index), into: inbox) { throw failure }
                 }
@@ -174,7 +177,13 @@ public final class MonitorRelay: Service, Sendable {
     /// Pulls until the source ends or is told to stop (then after its batches are acknowledged);
     /// returns the error it ended with, if any.
     private func pull(_ source: Source, as key: RelayPumps.Key, into inbox: RelayInbox) async -> RelayError? {
-        defer { self.pumps.ended(key) }
+        let failure = await self.pullUntilEnd(source, as: key, into: inbox)
+        self.pumps.ended(key, failure: failure.map { $0.underlying ?? $0.message })
+        if failure != nil { self.progress.update { $0.sourceFailures += 1 } }
+        return failure
+    }
+
+    private func pullUntilEnd(_ source: Source, as key: RelayPumps.Key, into inbox: RelayInbox) async -> RelayError? {
         do {
             if self.pumps.isStopping(key) { return nil }
             for try await batch in source.batches {
@@ -235,6 +244,20 @@ public final class MonitorRelay: Service, Sendable {
         }
     }
 
+    /// Records, for each batch, the time from its newest event's time at the service to now (just
+    /// committed); returns the largest, in seconds, or `nil` when no event carried a time.
+    private func recordLag(of batches: [MonitorBatch]) -> Double? {
+        let now = Date().timeIntervalSince1970
+        var largest: Double?
+        for batch in batches {
+            guard let time = batch.events.last?.timestamp, let seconds = EventTimestamp.secondsSince1970(time) else { continue }
+            let lag = max(0, now - seconds)
+            self.lagTimer.recordNanoseconds(Int64(min(lag, 1e9) * 1e9))
+            largest = max(largest ?? lag, lag)
+        }
+        return largest
+    }
+
     /// Writes `batches` until the sink accepts them, then acknowledges each.
     private func commit(_ batches: [MonitorBatch]) async throws {
         var attempt = 0
@@ -243,6 +266,7 @@ public final class MonitorRelay: Service, Sendable {
             do {
                 let receipt = try await self.sink.write(batches)
                 let elapsed = ContinuousClock.now - start
+                let lag = self.recordLag(of: batches)
                 self.commitTimer.recordNanoseconds(
                     elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
                 self.commitsCounter.increment()
@@ -254,6 +278,7 @@ public final class MonitorRelay: Service, Sendable {
                     statistics.duplicatesSkipped += receipt.duplicates
                     statistics.lastFailure = nil
                     statistics.recordLatency(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                    if let lag { statistics.lag = lag }
                 }
                 break
             } catch {

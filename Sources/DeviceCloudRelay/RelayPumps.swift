@@ -14,7 +14,9 @@ final class RelayPumps: Sendable {
     }
 
     private struct Pump {
+        var name: String
         var stop: (@Sendable () -> Void)?
+        var health: (@Sendable () -> MonitorRelay.SourceHealth)?
         /// The inbox place of the last batch this pull put (0 before the first).
         var lastSequence = 0
         var stopping = false
@@ -22,18 +24,39 @@ final class RelayPumps: Sendable {
 
     private struct State {
         var pumps: [Key: Pump] = [:]
+        /// Pulls that ended with an error, by key: the source's name and the error, until a
+        /// source is added under that key again.
+        var failures: [Key: (name: String, error: String)] = [:]
         var stoppingAll = false
     }
 
     private let state = Mutex(State())
 
-    /// Registers a pull under `id`; `false` when one with that id runs already.
-    func add(_ id: Key, stop: (@Sendable () -> Void)?) -> Bool {
+    /// Registers a pull of `source` under `id`; `false` when one with that id runs already.
+    func add(_ id: Key, source: MonitorRelay.Source) -> Bool {
         self.state.withLock { state in
             guard state.pumps[id] == nil else { return false }
-            state.pumps[id] = Pump(stop: stop, stopping: state.stoppingAll)
+            state.pumps[id] = Pump(name: source.name, stop: source.stop, health: source.health, stopping: state.stoppingAll)
+            state.failures[id] = nil
             return true
         }
+    }
+
+    /// The sources being pulled that are not within their policy, and those that ended with an
+    /// error: name → why.
+    var unhealthy: [String: String] {
+        let (checks, failures) = self.state.withLock { state in
+            (
+                state.pumps.values.compactMap { pump in pump.health.map { (pump.name, $0) } },
+                state.failures.values.map { ($0.name, $0.error) }
+            )
+        }
+        var unhealthy: [String: String] = [:]
+        for (name, error) in failures { unhealthy[name] = "ended: \(error)" }
+        for (name, check) in checks {
+            if case .unhealthy(let why) = check() { unhealthy[name] = why }
+        }
+        return unhealthy
     }
 
     /// The ids of the attached pulls running now (not being stopped).
@@ -59,9 +82,13 @@ final class RelayPumps: Sendable {
         self.state.withLock { $0.pumps[id]?.stopping ?? true }
     }
 
-    /// Records that pull `id` ended, and forgets it (so the id can be attached again).
-    func ended(_ id: Key) {
-        self.state.withLock { _ = $0.pumps.removeValue(forKey: id) }
+    /// Records that pull `id` ended (with `failure`, if it failed), and forgets it (so the id
+    /// can be attached again).
+    func ended(_ id: Key, failure: String? = nil) {
+        self.state.withLock { state in
+            guard let pump = state.pumps.removeValue(forKey: id) else { return }
+            if let failure { state.failures[id] = (pump.name, failure) }
+        }
     }
 
     /// Tells pull `id` to stop; returns the inbox place of its last batch so far, or `nil` when

@@ -19,8 +19,15 @@ extension MonitorRelay {
         /// Acknowledgements that found the delivering connection gone (the service redelivers
         /// those blocks; the sink skips them as duplicates).
         public var acknowledgementsLost = 0
+        /// Sources that ended with an error (each is named in ``MonitorRelay/health`` until a
+        /// source is attached under its id again).
+        public var sourceFailures = 0
         /// The last commit failure, if the last attempt failed.
         public var lastFailure: String?
+        /// Seconds from the newest event's time at the service to the last commit that stored it
+        /// (the largest over that commit's batches), or `nil` before a commit of timed events.
+        /// Includes any difference between the service's clock and this machine's.
+        public var lag: Double?
         /// Recent commit latencies in seconds (the last 1024), oldest first.
         public var recentCommitLatencies: [Double] = []
 

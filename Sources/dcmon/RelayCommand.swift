@@ -203,7 +203,7 @@ struct RelayCommand: AsyncParsableCommand {
             let server = RelayMetricsServer.application(
                 port: port,
                 registry: registry,
-                healthy: { relay.statistics.lastFailure == nil },
+                health: { relay.health },
                 beforeScrape: { owned.record(ownership?.ownedMonitors.count ?? count) },
                 onListening: { note("metrics http://127.0.0.1:\($0)/metrics") },
                 logger: logger

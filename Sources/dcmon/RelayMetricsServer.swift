@@ -10,8 +10,11 @@ import ServiceLifecycle
 ///
 /// - `GET /metrics`: every swift-metrics counter, gauge and timer of the process (the push
 ///   session's events, bytes and reconnects; the relay's stored events, duplicates skipped,
-///   commits, commit failures and commit duration; monitors owned) in the Prometheus text format.
-/// - `GET /health`: 200 while the last commit succeeded and no source has failed, 503 otherwise.
+///   commits, commit failures and commit duration; lag from event time to commit; monitors owned)
+///   in the Prometheus text format.
+/// - `GET /health`: 200 and `ok` while the last commit succeeded and every monitor's session is
+///   connecting, streaming or backing off within its reconnect policy; 503 otherwise, with one
+///   line per problem (``MonitorRelay/Health``).
 enum RelayMetricsServer {
     /// Routes swift-metrics into a new Prometheus registry; call once, before any metric is made.
     static func bootstrap() -> PrometheusCollectorRegistry {
@@ -25,7 +28,7 @@ enum RelayMetricsServer {
     static func application(
         port: Int,
         registry: PrometheusCollectorRegistry,
-        healthy: @escaping @Sendable () -> Bool,
+        health: @escaping @Sendable () -> MonitorRelay.Health,
         beforeScrape: @escaping @Sendable () -> Void,
         onListening: @escaping @Sendable (Int) -> Void,
         logger: Logger
@@ -40,11 +43,11 @@ enum RelayMetricsServer {
             )
         }
         router.get("health") { _, _ -> Response in
-            let ok = healthy()
+            let health = health()
             return Response(
-                status: ok ? .ok : .serviceUnavailable,
+                status: health.isHealthy ? .ok : .serviceUnavailable,
                 headers: [.contentType: "text/plain; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: ok ? "ok\n" : "failing\n"))
+                body: .init(byteBuffer: ByteBuffer(string: health.report + "\n"))
             )
         }
         return Application(

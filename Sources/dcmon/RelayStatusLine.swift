@@ -24,6 +24,7 @@ struct RelayStatusLine {
         let p99 = statistics.commitLatencyP99.map { String(format: "%.1f ms", $0 * 1000) } ?? "-"
         var text = "relay: \(Int(rate.rounded())) events/s, stored \(statistics.eventsStored), "
             + "duplicates skipped \(statistics.duplicatesSkipped), commit p99 \(p99), monitors \(monitors)"
+        if let lag = statistics.lag { text += String(format: ", lag %.1f s", lag) }
         if let failure = statistics.lastFailure { text += ", failing: \(failure)" }
         return text
     }

@@ -113,8 +113,10 @@ struct DCMonRelayTests {
             #expect(stored.map { $0.hasSuffix(" 500") } == true, "\(metrics)")
             #expect(metrics.contains("devicecloud_relay_commit_duration"))
             #expect(metrics.contains("devicecloud_relay_monitors_owned 1"))
-            let (healthStatus, _) = try await httpGet("http://127.0.0.1:\(port)/health")
+            #expect(metrics.contains("devicecloud_relay_lag"), "\(metrics)")
+            let (healthStatus, health) = try await httpGet("http://127.0.0.1:\(port)/health")
             #expect(healthStatus == 200)
+            #expect(health == "ok\n")
             relay.signal(SIGTERM)
             #expect(try await withTimeout(.seconds(30)) { await relay.exitStatus() } == 0)
         }

@@ -29,7 +29,7 @@ public actor PushSession {
 
     private let group: any EventLoopGroup
     private let logger: Logger
-    private let core: PushSessionCore
+    let core: PushSessionCore
     private let decoder: Result<BlockDecoder, PushProtocolError>
     /// Measures how long the current connection has been accepted, on the configured clock.
     private var acceptedFor: Stopwatch?
