@@ -42,6 +42,10 @@ public final class PostgresEventSink: MonitorSink, Service {
         public var tls: TLSMode
         /// Most connections the pool opens.
         public var maximumConnections: Int
+        /// How long a write waits for a connection before it fails with the reason the server
+        /// could not be reached (refused, TLS verification, authentication, …). The relay retries
+        /// a failed write, so this only bounds how long a problem goes unreported.
+        public var connectionTimeout: Duration
 
         /// Creates a configuration.
         public init(
@@ -51,7 +55,8 @@ public final class PostgresEventSink: MonitorSink, Service {
             password: String? = nil,
             database: String,
             tls: TLSMode = .disable,
-            maximumConnections: Int = 4
+            maximumConnections: Int = 4,
+            connectionTimeout: Duration = .seconds(10)
         ) {
             self.host = host
             self.port = port
@@ -60,6 +65,7 @@ public final class PostgresEventSink: MonitorSink, Service {
             self.database = database
             self.tls = tls
             self.maximumConnections = maximumConnections
+            self.connectionTimeout = connectionTimeout
         }
 
         /// `user@host:port/database`, for messages (no password).
@@ -78,6 +84,20 @@ public final class PostgresEventSink: MonitorSink, Service {
             client.options.maximumConnections = self.maximumConnections
             client.options.connectTimeout = .seconds(5)
             return client
+        }
+
+        /// The settings of one connection outside the pool (the leases', a diagnosis).
+        func connection() throws -> PostgresConnection.Configuration {
+            let tls: PostgresConnection.Configuration.TLS
+            switch self.tls {
+            case .disable: tls = .disable
+            case .require(let configuration): tls = .require(try NIOSSLContext(configuration: configuration))
+            }
+            var connection = PostgresConnection.Configuration(
+                host: self.host, port: self.port, username: self.username, password: self.password, database: self.database, tls: tls
+            )
+            connection.options.connectTimeout = .seconds(5)
+            return connection
         }
     }
 
@@ -118,7 +138,7 @@ public final class PostgresEventSink: MonitorSink, Service {
         if self.schemaReady.withLock({ $0 }) { return }
         try self.checkRunning()
         do {
-            try await self.client.withConnection { connection in
+            try await self.withConnection { connection in
                 try await PostgresRelaySchema.prepare(connection, logger: self.logger)
             }
         } catch {
@@ -149,7 +169,7 @@ public final class PostgresEventSink: MonitorSink, Service {
         try self.checkRunning()
         do {
             // A single statement is its own transaction: it commits before the answer arrives.
-            let inserted = try await self.client.withConnection { connection in
+            let inserted = try await self.withConnection { connection in
                 var inserted = 0
                 for try await count in try await connection.query(query, logger: self.logger).decode(Int.self) {
                     inserted = count
@@ -160,6 +180,60 @@ public final class PostgresEventSink: MonitorSink, Service {
         } catch {
             throw self.sinkError(error)
         }
+    }
+
+    /// A pooled connection for `body`, waiting at most ``Configuration/connectionTimeout``; past
+    /// it, throws with the reason a fresh connection attempt gives (the pool only logs it).
+    private func withConnection<Result: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        let timeout = self.configuration.connectionTimeout
+        let connected = ConnectedFlag()
+        let outcome = try await withThrowingTaskGroup(of: Result?.self, returning: Result?.self) { group in
+            group.addTask {
+                try await self.client.withConnection { connection in
+                    connected.set()
+                    return try await body(connection)
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            while let next = try await group.next() {
+                if let result = next { return result }
+                // Only the wait for a connection is bounded, not the statement run on it.
+                if !connected.isSet { return nil }
+            }
+            return nil
+        }
+        if let outcome { return outcome }
+        throw PostgresSinkError(
+            .connectionFailed,
+            "\(self.configuration.displayName): no connection within \(timeout): \(await self.diagnose())"
+        )
+    }
+
+    /// Why a connection cannot be made now, from one attempt outside the pool.
+    private func diagnose() async -> String {
+        do {
+            let connection = try await PostgresConnection.connect(configuration: try self.configuration.connection(), id: 0, logger: self.logger)
+            try? await connection.close()
+            return "the server is reachable now, but the pool had no free connection"
+        } catch {
+            return Self.describe(error)
+        }
+    }
+
+    /// A one-line description of a connection or server error, without credentials.
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return "\(error)" }
+        if let message = error.serverInfo?[.message] {
+            return message + (error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? "")
+        }
+        if let underlying = error.underlying { return "\(underlying)" }
+        return "\(error.code)"
     }
 
     func sinkError(_ error: any Error) -> PostgresSinkError {
@@ -174,4 +248,13 @@ public final class PostgresEventSink: MonitorSink, Service {
         }
         return PostgresSinkError(.connectionFailed, "\(target): \(String(describing: type(of: error)))")
     }
+}
+
+/// Set once the pool has handed out a connection.
+private final class ConnectedFlag: Sendable {
+    private let state = Mutex(false)
+
+    func set() { self.state.withLock { $0 = true } }
+
+    var isSet: Bool { self.state.withLock { $0 } }
 }

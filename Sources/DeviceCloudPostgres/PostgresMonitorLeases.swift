@@ -129,16 +129,7 @@ public final class PostgresMonitorLeases: Service {
 
     /// One lease connection's life: rebalance until shutdown or until the connection fails.
     private func session() async throws {
-        let database = self.configuration.database
-        let tls: PostgresConnection.Configuration.TLS
-        switch database.tls {
-        case .disable: tls = .disable
-        case .require(let configuration): tls = .require(try NIOSSLContext(configuration: configuration))
-        }
-        var connectionConfiguration = PostgresConnection.Configuration(
-            host: database.host, port: database.port, username: database.username, password: database.password,
-            database: database.database, tls: tls
-        )
+        var connectionConfiguration = try self.configuration.database.connection()
         connectionConfiguration.options.connectTimeout = .seconds(5)
         let connection = try await PostgresConnection.connect(configuration: connectionConfiguration, id: 1, logger: self.logger)
         try await withThrowingTaskGroup(of: Void.self) { group in

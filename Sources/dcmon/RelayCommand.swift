@@ -7,6 +7,7 @@ import DeviceCloudSQLite
 import Foundation
 import Logging
 import Metrics
+import NIOSSL
 import Prometheus
 import ServiceLifecycle
 
@@ -127,13 +128,15 @@ struct RelayCommand: AsyncParsableCommand {
     }
 
     private static func postgresConfiguration(_ target: RelayDestination.PostgresTarget) -> PostgresEventSink.Configuration {
-        PostgresEventSink.Configuration(
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let roots = target.rootCertificates { tls.trustRoots = .file(roots) }
+        return PostgresEventSink.Configuration(
             host: target.host,
             port: target.port,
             username: target.username,
             password: target.password,
             database: target.database,
-            tls: target.tls ? .require(.makeClientConfiguration()) : .disable
+            tls: target.tls ? .require(tls) : .disable
         )
     }
 

@@ -15,6 +15,9 @@ enum RelayDestination: CustomStringConvertible {
         var password: String?
         var database: String
         var tls: Bool
+        /// A PEM file of roots to verify the server's certificate with (`sslrootcert`), instead
+        /// of the system's.
+        var rootCertificates: String?
     }
 
     init(parsing text: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
@@ -36,6 +39,7 @@ enum RelayDestination: CustomStringConvertible {
         let database = String(components.path.drop(while: { $0 == "/" }))
         guard !database.isEmpty else { throw CommandFailure("--to postgres://… needs a database name: postgres://USER@HOST:PORT/DB") }
         let sslMode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value
+        let rootCertificates = components.queryItems?.first(where: { $0.name == "sslrootcert" })?.value
         self = .postgres(
             PostgresTarget(
                 host: host,
@@ -43,7 +47,9 @@ enum RelayDestination: CustomStringConvertible {
                 username: username,
                 password: environment["DC_RELAY_DB_PASSWORD"] ?? components.password,
                 database: database,
-                tls: sslMode.map { $0 != "disable" } ?? false
+                // The certificate is always verified (host name included) once TLS is on.
+                tls: sslMode.map { $0 != "disable" } ?? (rootCertificates != nil),
+                rootCertificates: rootCertificates
             )
         )
     }

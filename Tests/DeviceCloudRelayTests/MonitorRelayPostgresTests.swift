@@ -5,6 +5,7 @@ import DeviceCloudRelay
 import DeviceCloudSimulator
 import DeviceCloudTestSupport
 import Foundation
+import NIOSSL
 import ServiceLifecycle
 import Testing
 
@@ -193,6 +194,63 @@ struct MonitorRelayPostgresTests {
                 }
                 let rows = try await TestPostgres.integers("SELECT COUNT(*) FROM monitor_events", in: database)
                 #expect(rows == [200])
+            }
+        }
+    }
+
+    @Test(
+        "TLS to the database, verified against the test CA: sink and lease connections both encrypted; an untrusted server is refused",
+        .enabled(if: TestPostgres.isAvailable, TestPostgres.unavailableReason)
+    )
+    func tlsToTheDatabase() async throws {
+        let server = try PrivatePostgres.start(tls: true)
+        defer { server.stop() }
+        var trusted = TLSConfiguration.makeClientConfiguration()
+        trusted.trustRoots = .certificates(try TestCertificates.caCertificates())
+        var encryptedDatabase = server.configuration
+        encryptedDatabase.tls = .require(trusted)
+        let database = encryptedDatabase
+        try await withTimeout(.seconds(120)) {
+            try await withSimulator(configuration: relaySimulatorConfiguration()) { simulator in
+                let id = try await relayMonitor(simulator, batchSize: 10)
+                let sink = PostgresEventSink(configuration: database)
+                let relay = MonitorRelay(sink: sink)
+                let leases = PostgresMonitorLeases(
+                    configuration: try .init(monitors: [id], workerID: "tls", rebalanceInterval: .milliseconds(300), database: database),
+                    relay: relay,
+                    makeSource: { id in .session(relaySession(simulator, monitorID: id)) }
+                )
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await sink.run() }
+                    group.addTask { try await relay.run() }
+                    group.addTask { try await leases.run() }
+                    defer { group.cancelAll() }
+                    try await withTimeout(.seconds(30)) { try await leases.wait { $0 == [id] } }
+                    await raiseDataPoints(simulator, values: 0..<100)
+                    try await withTimeout(.seconds(60)) { try await relay.wait { $0.eventsStored == 100 } }
+                    // Every client connection but this check's own (plain) one is encrypted.
+                    let encrypted = try await TestPostgres.integers(
+                        "SELECT COUNT(*) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE s.ssl AND a.backend_type = 'client backend'",
+                        in: server.configuration)
+                    #expect(encrypted.first.map { $0 >= 2 } == true, "sink and lease connections: \(encrypted)")
+                }
+                #expect(try await TestPostgres.integers("SELECT COUNT(*) FROM monitor_events", in: server.configuration) == [100])
+            }
+        }
+
+        // A client that does not trust the test CA refuses the server, and says so.
+        var untrusting = server.configuration
+        untrusting.tls = .require(TLSConfiguration.makeClientConfiguration())
+        untrusting.connectionTimeout = .seconds(2)
+        let refused = PostgresEventSink(configuration: untrusting)
+        let refusedSchema = refused
+        try await withTimeout(.seconds(60)) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await refused.run() }
+                defer { group.cancelAll() }
+                let error = await #expect(throws: PostgresSinkError.self) { try await refusedSchema.prepareSchema() }
+                #expect(error?.message.contains("CERTIFICATE_VERIFY_FAILED") == true, "\(String(describing: error))")
+                #expect(error?.code == .connectionFailed)
             }
         }
     }

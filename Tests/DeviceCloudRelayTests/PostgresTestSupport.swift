@@ -1,4 +1,5 @@
 import DeviceCloudPostgres
+import DeviceCloudTestSupport
 import Foundation
 import Logging
 import PostgresNIO
@@ -79,17 +80,25 @@ struct PrivatePostgres: Sendable {
     }
 
     /// `initdb` into a temporary folder as the postgres system user (the server refuses root),
-    /// trust authentication, a free port on 127.0.0.1; then starts it.
-    static func start() throws -> PrivatePostgres {
+    /// trust authentication, a free port on 127.0.0.1; then starts it. With `tls`, the server
+    /// also offers TLS with the test CA's certificate for `localhost` and `127.0.0.1`.
+    static func start(tls: Bool = false) throws -> PrivatePostgres {
         let bin = try #require(ProcessInfo.processInfo.environment["DC_TEST_POSTGRES_BIN"], "DC_TEST_POSTGRES_BIN is not set")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("relay-pg-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let server = PrivatePostgres(bin: bin, folder: folder, port: try freePort())
         try server.shell("chown postgres '\(folder)'", asPostgres: false)
         try server.shell("'\(bin)/initdb' -D '\(folder)/db' -U postgres --auth=trust -E UTF8")
-        try server.shell(
-            "'\(bin)/pg_ctl' -D '\(folder)/db' -l '\(folder)/server.log' -w "
-                + "-o \"-c listen_addresses=127.0.0.1 -p \(server.port) -k '\(folder)'\" start")
+        var options = "-c listen_addresses=127.0.0.1 -p \(server.port) -k '\(folder)'"
+        if tls {
+            // The server reads its key only when the postgres user owns it and no one else can read it.
+            for name in ["server.pem", "server-key.pem"] {
+                try FileManager.default.copyItem(atPath: TestCertificates.path(name), toPath: "\(folder)/\(name)")
+            }
+            try server.shell("chown postgres '\(folder)/server.pem' '\(folder)/server-key.pem' && chmod 600 '\(folder)/server-key.pem'", asPostgres: false)
+            options += " -c ssl=on -c ssl_cert_file='\(folder)/server.pem' -c ssl_key_file='\(folder)/server-key.pem'"
+        }
+        try server.shell("'\(bin)/pg_ctl' -D '\(folder)/db' -l '\(folder)/server.log' -w -o \"\(options)\" start")
         return server
     }
 
