@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import DeviceCloud
 import DeviceCloudProtocol
 import DeviceCloudRelay
@@ -21,6 +22,9 @@ enum SQLiteEventInserter {
             sqlite3_reset(handle)
             sqlite3_clear_bindings(handle)
         }
+        // One receive time for the whole transaction, bound like the other values: SQLite's
+        // strftime default would be evaluated again for every row.
+        let receivedAt = Self.now()
         var inserted = 0
         for batch in batches {
             for event in batch.events {
@@ -41,6 +45,7 @@ enum SQLiteEventInserter {
                 StoredEvent.digest(of: event).withUnsafeBytes { key in
                     _ = sqlite3_bind_blob(handle, 10, key.baseAddress, Int32(key.count), Self.transient)
                 }
+                Self.bind(receivedAt, at: 11, to: handle)
                 let code = sqlite3_step(handle)
                 guard code == SQLITE_DONE else {
                     throw DatabaseError(
@@ -52,6 +57,18 @@ enum SQLiteEventInserter {
             }
         }
         return inserted
+    }
+
+    /// Now, as the schema's `received_at` default writes it (`2026-12-01T01:05:56.123Z`).
+    static func now() -> String {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        var parts = tm()
+        var seconds = time.tv_sec
+        gmtime_r(&seconds, &parts)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(time.tv_nsec / 1_000_000))
     }
 
     private static func bind(_ text: String?, at index: Int32, to handle: SQLiteStatement) {

@@ -45,8 +45,8 @@ enum SQLiteRelaySchema {
     /// The idempotent insert: a row whose (monitor, key) is already stored is skipped.
     static let insert = """
         INSERT INTO monitor_events
-            (monitor_id, block_id, topic, operation, event_time, event_group, resource_type, format, body, event_key)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            (monitor_id, block_id, topic, operation, event_time, event_group, resource_type, format, body, event_key, received_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (monitor_id, event_key) DO NOTHING
         """
 }
