@@ -49,6 +49,39 @@ struct DCMonMonitorsTests {
         }
     }
 
+    @Test("list --where --json prints exactly the matching monitors, in id order; delete removes one, and show and delete then exit 1 saying so")
+    func listWhereAndDelete() async throws {
+        try await withSimulator { simulator in
+            let tcp = try await simulator.store.create(MonitorDefinition(topics: ["DataPoint"], transportType: .tcp)).id
+            let http = try await simulator.store.create(
+                MonitorDefinition(topics: ["DataPoint"], transportType: .http, transportURL: "http://127.0.0.1:9/hook")
+            ).id
+            let otherTCP = try await simulator.store.create(MonitorDefinition(topics: ["DeviceCore"], transportType: .tcp)).id
+
+            let listed = try await Self.run(["monitors", "list", "--where", "monTransportType='tcp'", "--json"], simulator)
+            #expect(listed.status == 0, "\(listed.errors)")
+            let lines = listed.output.split(separator: "\n")
+            let ids = try lines.map { line -> String in
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                #expect(object["monTransportType"] as? String == "tcp")
+                return try #require(object["monId"] as? String)
+            }
+            #expect(ids == [String(tcp), String(otherTCP)])
+
+            let deleted = try await Self.run(["monitors", "delete", String(http)], simulator)
+            #expect(deleted.status == 0, "\(deleted.errors)")
+            #expect(await simulator.store.record(id: http) == nil)
+            #expect(await simulator.store.allRecords.map(\.id).sorted() == [tcp, otherTCP].sorted())
+
+            let shown = try await Self.run(["monitors", "show", String(http)], simulator)
+            #expect(shown.status == 1)
+            #expect(shown.errors.contains("404") || shown.errors.lowercased().contains("not found"), "\(shown.errors)")
+            let again = try await Self.run(["monitors", "delete", String(http)], simulator)
+            #expect(again.status == 1)
+            #expect(again.errors.contains("404") || again.errors.lowercased().contains("not found"), "\(again.errors)")
+        }
+    }
+
     @Test("create http takes the token from DC_HTTP_TOKEN; show and list --json redact tokens and header values unless --show-secrets")
     func secrets() async throws {
         try await withSimulator { simulator in
