@@ -3,6 +3,7 @@ import DeviceCloudProtocol
 import DeviceCloudSimulator
 import DeviceCloudTestSupport
 import NIOCore
+import Synchronization
 import Testing
 
 @Suite("Push session: reconnects, cancellation, backpressure")
@@ -35,21 +36,27 @@ struct PushSessionLifecycleTests {
         }
     }
 
-    @Test("reconnects give up after the policy's attempts with a typed error")
+    @Test("reconnects give up after exactly the policy's attempts, with a typed error")
     func reconnectExhausted() async throws {
-        var policy = try ReconnectPolicy(initialBackoff: .milliseconds(5), maximumBackoff: .milliseconds(20))
-        policy.maximumAttempts = 3
-        let error = try await withPushServer { server in
-            let session = PushSession(configuration: sessionConfiguration(port: server.port, reconnect: policy))
+        let policy = try ReconnectPolicy(initialBackoff: .milliseconds(5), maximumBackoff: .milliseconds(20), maximumAttempts: 3)
+        // Accepts the first ConnectRequest, then answers 503 (busy, retried) and counts.
+        let directory = BusyAfterFirst()
+        let error = try await withPushServer(delegate: directory) { server in
+            var configuration = sessionConfiguration(port: server.port, reconnect: policy)
+            // Every drop counts against the attempts (no stable period to reset them).
+            configuration.stablePeriod = .zero
+            let session = PushSession(configuration: configuration)
             return try await withTimeout {
                 async let error = streamError(session.events())
                 try await server.wait { $0.connectedMonitors.contains(1) }
-                server.shutDown()
+                server.disconnect(1)
                 return await error
             }
         }
         let sessionError = try #require(error as? PushSessionError)
         #expect(sessionError.code == .reconnectAttemptsExhausted)
+        // The accepted connection, then the policy's three attempts: no more, no fewer.
+        #expect(directory.requests == 4)
     }
 
     @Test("cancelling the consuming task closes the server's side within a second", .timingSensitive)
@@ -154,5 +161,20 @@ struct PushSessionLifecycleTests {
             #expect(server.snapshot.bytesPublished[1] == blockCount * document.readableBytes)
             #expect(peak - baseline < 50 << 20)
         }
+    }
+}
+
+/// Accepts the first ConnectRequest for monitor 1 and answers every later one 503 (busy), counting them.
+private final class BusyAfterFirst: PushServerDelegate {
+    private let count = Mutex(0)
+
+    var requests: Int { self.count.withLock { $0 } }
+
+    func authorize(_ request: ConnectRequest) async -> UInt16 {
+        let number = self.count.withLock { count in
+            count += 1
+            return count
+        }
+        return number == 1 ? 200 : 503
     }
 }
