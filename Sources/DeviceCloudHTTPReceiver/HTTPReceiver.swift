@@ -1,8 +1,10 @@
 public import DeviceCloud
 import DeviceCloudProtocol
 import Hummingbird
-import HummingbirdTLS
+import HummingbirdCore
 public import Logging
+import NIOCore
+import NIOSSL
 public import ServiceLifecycle
 import Synchronization
 
@@ -217,6 +219,7 @@ public final class HTTPReceiver: Service, Sendable {
         let responder = DeliveryResponder(
             authorization: BasicAuthorization(token: configuration.token, headerSecret: configuration.headerSecret),
             handoff: self.handoff,
+            reads: CappedCounter(maximum: configuration.maximumConcurrentReads),
             maximumBodySize: configuration.maximumBodySize,
             limits: configuration.limits,
             handoffTimeout: configuration.handoffTimeout,
@@ -229,7 +232,7 @@ public final class HTTPReceiver: Service, Sendable {
         let listening = self.listening
         let app = Application(
             router: router,
-            server: try configuration.tls.map { tls in try .tls(.http1(), tlsConfiguration: tls) } ?? .http1(),
+            server: try self.makeServerBuilder(),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: nil
@@ -238,5 +241,33 @@ public final class HTTPReceiver: Service, Sendable {
             logger: serverLogger
         )
         return ServiceGroup(configuration: ServiceGroupConfiguration(services: [app], logger: serverLogger))
+    }
+
+    /// HTTP/1.1 (over TLS when configured) with the receiver's connection cap and timeouts.
+    ///
+    /// - Throws: the NIOSSL error when the TLS settings are invalid.
+    private func makeServerBuilder() throws -> HTTPServerBuilder {
+        let configuration = self.configuration
+        let logger = self.logger
+        let tls = try configuration.tls.map { settings in
+            GuardedHTTPChannel.TLS(
+                context: try NIOSSLContext(configuration: settings),
+                handshakeTimeout: TimeAmount(configuration.tlsHandshakeTimeout)
+            )
+        }
+        let readTimeout = TimeAmount(configuration.requestReadTimeout)
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [RequestReadGuard(readTimeout: readTimeout, logger: logger)],
+            idleTimeout: TimeAmount(configuration.idleTimeout)
+        )
+        let connections = CappedCounter(maximum: configuration.maximumConnections)
+        return HTTPServerBuilder { responder in
+            GuardedHTTPChannel(
+                base: HTTP1Channel(responder: responder, configuration: http1),
+                connections: connections,
+                tls: tls,
+                logger: logger
+            )
+        }
     }
 }
