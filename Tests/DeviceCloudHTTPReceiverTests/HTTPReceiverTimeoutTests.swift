@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import DeviceCloud
 import DeviceCloudHTTPReceiver
 import DeviceCloudTestSupport
@@ -135,30 +134,33 @@ struct HTTPReceiverTimeoutTests {
         let receiver = HTTPReceiver(configuration: configuration)
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(try TestCertificates.caCertificates())
-        let clientConfiguration = HTTPClient.Configuration(tlsConfiguration: tls)
+        let client = try NIOSSLContext(configuration: tls)
         try await receiver.withEvents { batches in
             let port = try #require(receiver.port)
-            try await withHTTPClient(configuration: clientConfiguration) { client in
-                try await withTimeout(.seconds(10)) {
-                    var sender = DeliverySender(client: client, port: port)
-                    sender.scheme = "https"
-                    // A real delivery: handshake done, its batch taken but not yet acknowledged.
-                    async let status = sender.send(try SampleEvents.block(1, events: 1, first: 3))
-                    var iterator = batches.makeAsyncIterator()
-                    let batch = try #require(try await iterator.next())
+            try await withTimeout(.seconds(10)) {
+                // A real delivery over HTTPS: handshake done, its batch taken, not yet acknowledged.
+                let real = try await RawHTTPConnection.open(port: port, tls: client)
+                let payload = try SampleEvents.block(1, events: 1, first: 3).payload
+                try await real.send(rawDeliveryHead(contentLength: payload.readableBytes, authorization: basicAuthorization(receiverToken)))
+                try await real.send(String(buffer: payload))
+                var iterator = batches.makeAsyncIterator()
+                let batch = try #require(try await iterator.next())
+                #expect(try dataValues(batch) == [3])
 
-                    // A stalled handshake, opened after the real one: the first bytes of a TLS
-                    // record header, and then nothing.
-                    let connection = try await RawHTTPConnection.open(port: port)
-                    let opened = ContinuousClock.now
-                    try await connection.send("\u{16}\u{03}\u{01}")
-                    try await connection.waitUntilClosed()
-                    #expect(ContinuousClock.now - opened >= handshake * 0.8)
+                // A stalled handshake, opened after the real one: the first bytes of a TLS
+                // record header, and then nothing.
+                let stalled = try await RawHTTPConnection.open(port: port)
+                let opened = ContinuousClock.now
+                try await stalled.send("\u{16}\u{03}\u{01}")
+                try await stalled.waitUntilClosed()
+                #expect(ContinuousClock.now - opened >= handshake * 0.8)
 
-                    // The real connection outlived the handshake deadline: it is still answered.
-                    #expect(await batch.acknowledge())
-                    #expect(try await status == 200)
-                }
+                // The real connection outlived the handshake deadline: it is still answered.
+                #expect(await batch.acknowledge())
+                #expect(try await real.nextStatus() == 200)
+                #expect(real.isOpen)
+                // Closed by the client (TLS close handshake included) before the server stops.
+                await real.close()
             }
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// A client connection to 127.0.0.1 that writes exactly the bytes a test gives it, when the test
@@ -15,12 +16,15 @@ struct RawHTTPConnection: Sendable {
     let channel: any Channel
     private let responses: ResponseQueue
 
-    /// Connects to the receiver's port on 127.0.0.1.
-    static func open(port: Int) async throws -> RawHTTPConnection {
+    /// Connects to the receiver's port on 127.0.0.1, over TLS (to `localhost`) when `tls` is set.
+    static func open(port: Int, tls: NIOSSLContext? = nil) async throws -> RawHTTPConnection {
         let responses = ResponseQueue()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: "localhost"))
+                    }
                     try channel.pipeline.syncOperations.addHandler(ResponseStatusReader(responses))
                 }
             }
@@ -55,7 +59,7 @@ struct RawHTTPConnection: Sendable {
     /// Whether the connection is still open.
     var isOpen: Bool { self.channel.isActive }
 
-    /// Closes the connection.
+    /// Closes the connection (after the TLS close handshake, over TLS).
     func close() async {
         try? await self.channel.close()
     }
