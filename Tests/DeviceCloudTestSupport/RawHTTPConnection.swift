@@ -1,7 +1,7 @@
 import Foundation
-import NIOCore
+public import NIOCore
 import NIOPosix
-import NIOSSL
+public import NIOSSL
 import Synchronization
 
 /// A client connection to 127.0.0.1 that writes exactly the bytes a test gives it, when the test
@@ -9,15 +9,16 @@ import Synchronization
 ///
 /// It reads the status of each response as it arrives (responses with a `Content-Length` body
 /// or none), and knows when the server closed the connection.
-struct RawHTTPConnection: Sendable {
+public struct RawHTTPConnection: Sendable {
     /// The connection closed before the awaited response arrived.
-    struct ClosedBeforeResponse: Error {}
+    public struct ClosedBeforeResponse: Error {}
 
-    let channel: any Channel
+    /// The client's channel.
+    public let channel: any Channel
     private let responses: ResponseQueue
 
     /// Connects to the receiver's port on 127.0.0.1, over TLS (to `localhost`) when `tls` is set.
-    static func open(port: Int, tls: NIOSSLContext? = nil) async throws -> RawHTTPConnection {
+    public static func open(port: Int, tls: NIOSSLContext? = nil) async throws -> RawHTTPConnection {
         let responses = ResponseQueue()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
@@ -34,39 +35,39 @@ struct RawHTTPConnection: Sendable {
     }
 
     /// Writes `text` as it is.
-    func send(_ text: String) async throws {
+    public func send(_ text: String) async throws {
         try await self.channel.writeAndFlush(ByteBuffer(string: text))
     }
 
     /// Starts writing `bytes` without waiting for them to be sent: a client pushing a body as
     /// fast as the server reads it (or not at all, when it stops reading).
-    func startSending(_ bytes: ByteBuffer) {
+    public func startSending(_ bytes: ByteBuffer) {
         self.channel.writeAndFlush(bytes, promise: nil)
     }
 
     /// The status code of the next response; throws ``ClosedBeforeResponse`` when the
     /// connection closes first.
-    func nextStatus() async throws -> Int {
+    public func nextStatus() async throws -> Int {
         try await self.responses.next()
     }
 
     /// Returns once the connection is closed (by the server: this client only closes in
     /// ``close()``).
-    func waitUntilClosed() async throws {
+    public func waitUntilClosed() async throws {
         try await self.channel.closeFuture.get()
     }
 
     /// Whether the connection is still open.
-    var isOpen: Bool { self.channel.isActive }
+    public var isOpen: Bool { self.channel.isActive }
 
     /// Closes the connection (after the TLS close handshake, over TLS).
-    func close() async {
+    public func close() async {
         try? await self.channel.close()
     }
 }
 
 /// A request head as a monitor sends it, and as a slow client begins one.
-func rawDeliveryHead(contentLength: Int, authorization: String?, path: String = "/push") -> String {
+public func rawDeliveryHead(contentLength: Int, authorization: String?, path: String = "/push") -> String {
     var head = "PUT \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(contentLength)\r\n"
     if let authorization { head += "Authorization: \(authorization)\r\n" }
     return head + "\r\n"
