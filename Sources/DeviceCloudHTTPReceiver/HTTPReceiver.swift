@@ -26,10 +26,19 @@ import Synchronization
 /// (and, with ``AcknowledgementMode/explicit``, called ``MonitorBatch/acknowledge()``): a 2xx
 /// tells the service the block is delivered, so a consumer that stops before acknowledging
 /// causes a retry rather than a loss (at-least-once; a retried block may repeat events the
-/// consumer already saw). A batch not taken (or acknowledged) within
-/// ``Configuration/handoffTimeout`` is answered 503 and dropped, and the service sends it
-/// again; at most ``Configuration/maximumWaitingRequests`` deliveries are in progress, more are
-/// answered 503 at once. Nothing is buffered beyond that.
+/// consumer already saw). A delivery whose body has not arrived, or whose batch was not taken
+/// (or acknowledged), within ``Configuration/handoffTimeout`` of its request's arrival is
+/// answered 503 and dropped, and the service sends it again. At most
+/// ``Configuration/maximumConcurrentReads`` bodies are read and
+/// ``Configuration/maximumWaitingRequests`` decoded deliveries wait at once; more are answered
+/// 503 at once. Nothing is buffered beyond that.
+///
+/// **Slow and hostile clients.** Requests without the token (or header secret) are answered 401
+/// before their body is read. At most ``Configuration/maximumConnections`` connections are
+/// open; idle connections, request bodies that do not arrive in time and stalled TLS
+/// handshakes are closed (``Configuration/idleTimeout``,
+/// ``Configuration/requestReadTimeout``, ``Configuration/tlsHandshakeTimeout``). A response
+/// given before its request's body was read closes the connection.
 ///
 /// **Batches.** HTTP carries no block id: ``MonitorBatch/blockID`` is a sequence number the
 /// receiver assigns as the consumer takes batches (0, 1, 2, …, wrapping after 65535; a block
