@@ -8,7 +8,7 @@ struct DCMonReceiverLimitsTests {
     func connectionLimits() async throws {
         let receiver = try ChildProcess(
             try dcmonExecutable(),
-            ["receive-http", "--port", "0", "--max-connections", "1", "--idle-timeout", "0.5"],
+            ["receive-http", "--port", "0", "--max-connections", "1", "--idle-timeout", "2"],
             environment: ["DC_RECEIVER_TOKEN": "hook:s3cret-token"]
         )
         defer { receiver.signal(SIGKILL) }
