@@ -86,19 +86,30 @@ struct PrivatePostgres: Sendable {
         let bin = try #require(ProcessInfo.processInfo.environment["DC_TEST_POSTGRES_BIN"], "DC_TEST_POSTGRES_BIN is not set")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("relay-pg-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let server = PrivatePostgres(bin: bin, folder: folder, port: try freePort())
-        try server.shell("chown postgres '\(folder)'", asPostgres: false)
-        try server.shell("'\(bin)/initdb' -D '\(folder)/db' -U postgres --auth=trust -E UTF8")
-        var options = "-c listen_addresses=127.0.0.1 -p \(server.port) -k '\(folder)'"
+        let setup = PrivatePostgres(bin: bin, folder: folder, port: 0)
+        try setup.shell("chown postgres '\(folder)'", asPostgres: false)
+        try setup.shell("'\(bin)/initdb' -D '\(folder)/db' -U postgres --auth=trust -E UTF8")
+        var tlsOptions = ""
         if tls {
             // The server reads its key only when the postgres user owns it and no one else can read it.
             for name in ["server.pem", "server-key.pem"] {
                 try FileManager.default.copyItem(atPath: TestCertificates.path(name), toPath: "\(folder)/\(name)")
             }
-            try server.shell("chown postgres '\(folder)/server.pem' '\(folder)/server-key.pem' && chmod 600 '\(folder)/server-key.pem'", asPostgres: false)
-            options += " -c ssl=on -c ssl_cert_file='\(folder)/server.pem' -c ssl_key_file='\(folder)/server-key.pem'"
+            try setup.shell("chown postgres '\(folder)/server.pem' '\(folder)/server-key.pem' && chmod 600 '\(folder)/server-key.pem'", asPostgres: false)
+            tlsOptions = " -c ssl=on -c ssl_cert_file='\(folder)/server.pem' -c ssl_key_file='\(folder)/server-key.pem'"
         }
-        try server.shell("'\(bin)/pg_ctl' -D '\(folder)/db' -l '\(folder)/server.log' -w -o \"\(options)\" start")
+        // A port found free may be taken by another socket before the server binds it (an
+        // outgoing connection's ephemeral port, say): then start again on another.
+        func start(_ server: PrivatePostgres) -> String {
+            let options = "-c listen_addresses=127.0.0.1 -p \(server.port) -k '\(folder)'" + tlsOptions
+            return "'\(bin)/pg_ctl' -D '\(folder)/db' -l '\(folder)/server.log' -w -o \"\(options)\" start"
+        }
+        for _ in 1...2 {
+            let server = PrivatePostgres(bin: bin, folder: folder, port: try freePort())
+            if server.run(start(server)) == 0 { return server }
+        }
+        let server = PrivatePostgres(bin: bin, folder: folder, port: try freePort())
+        try server.shell(start(server))
         return server
     }
 
