@@ -245,7 +245,7 @@ struct MonitorRelayPostgresTests {
         let refused = PostgresEventSink(configuration: untrusting)
         let refusedSchema = refused
         try await withTimeout(.seconds(60)) {
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await refused.run() }
                 defer { group.cancelAll() }
                 let error = await #expect(throws: PostgresSinkError.self) { try await refusedSchema.prepareSchema() }

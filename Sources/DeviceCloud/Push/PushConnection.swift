@@ -117,6 +117,9 @@ struct PushConnection: Sendable {
         let channel = self.channel
         channel.eventLoop.execute { channel.close(promise: nil) }
     }
+
+    /// Completes once the connection has closed (after the flushes queued before the close).
+    var closed: EventLoopFuture<Void> { self.channel.closeFuture }
 }
 
 extension ClientBootstrap {

@@ -88,13 +88,23 @@ public actor PushSession {
     }
 
     /// Opens the stream, hands it to `body`, and closes everything when `body` returns or throws.
+    ///
+    /// Returns once the connection has closed, so every acknowledgement `body` made has been
+    /// handed to the network: a program may exit right after.
     nonisolated(nonsending) public func withEvents<Result>(
         _ body: (AsyncThrowingStream<MonitorBatch, any Error>) async throws -> Result
     ) async throws -> Result {
         let stream = self.events()
-        defer { self.close() }
-        try await self.connect()
-        return try await body(stream)
+        let result: Result
+        do {
+            try await self.connect()
+            result = try await body(stream)
+        } catch {
+            await self.closeAndWait()
+            throw error
+        }
+        await self.closeAndWait()
+        return result
     }
 
     /// Connects and authenticates now rather than on the first pull of the stream.
@@ -122,6 +132,13 @@ public actor PushSession {
     /// Ends the session and closes its connection; a waiting consumer's stream finishes normally.
     public nonisolated func close() {
         self.core.close()
+    }
+
+    /// Ends the session like ``close()`` and returns once its connection has closed, so that the
+    /// acknowledgements already made have been handed to the network (the close is queued
+    /// behind their flush).
+    public nonisolated func closeAndWait() async {
+        try? await self.core.close()?.get()
     }
 
     private func nextBatch() async throws -> MonitorBatch? {

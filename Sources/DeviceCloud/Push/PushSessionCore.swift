@@ -29,8 +29,10 @@ final class PushSessionCore: Sendable {
         self.locked.withLock { body(&$0.machine) }
     }
 
-    /// Ends the session: the stream finishes normally unless it had already failed.
-    func close() {
+    /// Ends the session: the stream finishes normally unless it had already failed. Returns
+    /// the closing connection's close future, if one was open.
+    @discardableResult
+    func close() -> EventLoopFuture<Void>? {
         let (connection, dialing, sleeper, waiters) = self.locked.withLock { locked in
             let connection = locked.machine.close()
             defer {
@@ -44,6 +46,7 @@ final class PushSessionCore: Sendable {
         dialing?.close(promise: nil)
         sleeper?.cancel()
         for waiter in waiters { waiter.resume() }
+        return connection?.closed
     }
 
     /// Records the channel of the dial in flight (`nil` when the dial is over); closes it at once
