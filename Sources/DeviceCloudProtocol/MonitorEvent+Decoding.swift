@@ -83,7 +83,7 @@ enum ResourceDecodingErrorDescription {
 // MARK: - Timestamps
 
 /// Reading of the service's timestamps: ISO-8601 strings and epoch milliseconds.
-enum ResourceTimestamp {
+package enum ResourceTimestamp {
     /// The `JSONDecoder` date strategy: an ISO-8601 string, a numeric string or a number of
     /// milliseconds since 1970.
     @Sendable
@@ -112,7 +112,7 @@ enum ResourceTimestamp {
     }
 
     /// Epoch milliseconds from text holding integer milliseconds or an ISO-8601 timestamp.
-    static func epochMilliseconds(fromText text: String) -> Int64? {
+    package static func epochMilliseconds(fromText text: String) -> Int64? {
         let trimmed = text.trimmingXMLWhitespace()
         if let milliseconds = Int64(trimmed) {
             return milliseconds

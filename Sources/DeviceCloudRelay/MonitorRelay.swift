@@ -1,4 +1,5 @@
 import DeviceCloud
+import DeviceCloudProtocol
 import Foundation
 public import Logging
 import Metrics
@@ -250,8 +251,9 @@ public final class MonitorRelay: Service, Sendable {
         let now = Date().timeIntervalSince1970
         var largest: Double?
         for batch in batches {
-            guard let time = batch.events.last?.timestamp, let seconds = EventTimestamp.secondsSince1970(time) else { continue }
-            let lag = max(0, now - seconds)
+            guard let time = batch.events.last?.timestamp, let milliseconds = ResourceTimestamp.epochMilliseconds(fromText: time)
+            else { continue }
+            let lag = max(0, now - Double(milliseconds) / 1000)
             self.lagTimer.recordNanoseconds(Int64(min(lag, 1e9) * 1e9))
             largest = max(largest ?? lag, lag)
         }
