@@ -8,7 +8,7 @@ import Testing
 ///
 /// Measures the process's resident memory, so it is kept away from the CPU-heavy tests, which
 /// allocate hundreds of MiB of their own (the gate of timing tests does that).
-@Suite("HTTPReceiver memory", .timingSensitive)
+@Suite("HTTPReceiver memory", .memoryMeasuring)
 struct HTTPReceiverMemoryTests {
     @Test("50 clients pushing 2 MiB bodies at once: two are read, the rest refused unread; memory stays bounded")
     func floodOfLargeBodies() async throws {

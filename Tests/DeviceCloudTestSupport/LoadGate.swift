@@ -2,14 +2,17 @@ public import Testing
 
 /// Keeps the suite's CPU-heavy tests (hundreds of thousands of events, database relays, child
 /// processes) from running at the same moment as the tests that measure wall-clock promises
-/// ("closes within 100 ms", "exits within a second").
+/// ("closes within 100 ms", "exits within a second"), and the tests that measure the process's
+/// resident memory from running beside either.
 ///
 /// On two cores a heavy test can delay any task by seconds; the promise under test would then
 /// fail for the machine's sake, not the code's. Timing tests run together, heavy tests run
-/// together, never the two at once; a waiting timing test goes first. Nothing is skipped and no
-/// bound is loosened.
+/// together, never the two at once; a waiting timing test goes first. A memory test runs alone
+/// among the gated tests (resident memory is process-wide: a heavy test allocating beside it
+/// would be counted as its growth); the ungated tests are small. Nothing is skipped and no bound
+/// is loosened.
 public struct LoadGateTrait: TestTrait, SuiteTrait, TestScoping {
-    enum Kind: Sendable { case timing, heavy }
+    enum Kind: Sendable { case timing, heavy, memory }
 
     let kind: Kind
 
@@ -38,58 +41,55 @@ extension Trait where Self == LoadGateTrait {
     public static var timingSensitive: Self { LoadGateTrait(kind: .timing) }
     /// The test loads the CPU for seconds: it never runs beside a ``timingSensitive`` test.
     public static var cpuHeavy: Self { LoadGateTrait(kind: .heavy) }
+    /// The test measures the process's resident memory: no other gated test runs beside it.
+    public static var memoryMeasuring: Self { LoadGateTrait(kind: .memory) }
 }
 
-/// Two classes of tests that exclude each other; timing tests have priority.
+/// Three classes of tests: timing and heavy exclude each other (timing first); a memory test
+/// excludes every other gated test.
 actor LoadGate {
     static let shared = LoadGate()
 
-    private var activeTiming = 0
-    private var activeHeavy = 0
-    private var waitingTiming: [CheckedContinuation<Void, Never>] = []
-    private var waitingHeavy: [CheckedContinuation<Void, Never>] = []
+    private var active: [LoadGateTrait.Kind: Int] = [:]
+    private var waiting: [LoadGateTrait.Kind: [CheckedContinuation<Void, Never>]] = [:]
 
     func enter(_ kind: LoadGateTrait.Kind) async {
-        switch kind {
-        case .timing:
-            if self.activeHeavy == 0 {
-                self.activeTiming += 1
-                return
-            }
-            await withCheckedContinuation { self.waitingTiming.append($0) }
-        case .heavy:
-            if self.activeTiming == 0, self.waitingTiming.isEmpty {
-                self.activeHeavy += 1
-                return
-            }
-            await withCheckedContinuation { self.waitingHeavy.append($0) }
+        await withCheckedContinuation { continuation in
+            self.waiting[kind, default: []].append(continuation)
+            self.admit()
         }
     }
 
     func leave(_ kind: LoadGateTrait.Kind) {
-        switch kind {
-        case .timing:
-            self.activeTiming -= 1
-            if self.activeTiming == 0, self.waitingTiming.isEmpty { self.admitHeavy() }
-        case .heavy:
-            self.activeHeavy -= 1
-            if self.activeHeavy == 0 {
-                if self.waitingTiming.isEmpty { self.admitHeavy() } else { self.admitTiming() }
-            }
+        self.active[kind, default: 0] -= 1
+        self.admit()
+    }
+
+    /// Lets in whoever may run now: timing tests first, then one memory test, then heavy tests.
+    private func admit() {
+        let timing = self.active[.timing, default: 0]
+        let heavy = self.active[.heavy, default: 0]
+        let memory = self.active[.memory, default: 0]
+        if memory > 0 { return }
+        if heavy == 0, !self.waiting[.timing, default: []].isEmpty {
+            self.letIn(.timing, all: true)
+            return
+        }
+        if timing == 0, heavy == 0, !self.waiting[.memory, default: []].isEmpty {
+            self.letIn(.memory, all: false)
+            return
+        }
+        if timing == 0, self.waiting[.timing, default: []].isEmpty, self.waiting[.memory, default: []].isEmpty {
+            self.letIn(.heavy, all: true)
         }
     }
 
-    private func admitTiming() {
-        let admitted = self.waitingTiming
-        self.waitingTiming = []
-        self.activeTiming += admitted.count
-        for waiter in admitted { waiter.resume() }
-    }
-
-    private func admitHeavy() {
-        let admitted = self.waitingHeavy
-        self.waitingHeavy = []
-        self.activeHeavy += admitted.count
+    private func letIn(_ kind: LoadGateTrait.Kind, all: Bool) {
+        var queue = self.waiting[kind, default: []]
+        guard !queue.isEmpty else { return }
+        let admitted = all ? queue : [queue.removeFirst()]
+        self.waiting[kind] = all ? [] : queue
+        self.active[kind, default: 0] += admitted.count
         for waiter in admitted { waiter.resume() }
     }
 }

@@ -119,7 +119,7 @@ struct PushSessionLifecycleTests {
         #expect(policy.delay(beforeAttempt: 1_000, random: 1) == .seconds(144))
     }
 
-    @Test("a consumer that stops reading leaves memory flat while the server pushes 200 MB", .cpuHeavy)
+    @Test("a consumer that stops reading leaves memory flat while the server pushes 200 MB", .memoryMeasuring)
     func slowConsumerMemory() async throws {
         let blockSize = 64 << 10
         let blockCount = 3_200  // 3,200 × 64 KiB = 200 MiB
