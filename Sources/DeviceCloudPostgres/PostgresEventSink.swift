@@ -46,6 +46,10 @@ public final class PostgresEventSink: MonitorSink, Service {
         /// could not be reached (refused, TLS verification, authentication, …). The relay retries
         /// a failed write, so this only bounds how long a problem goes unreported.
         public var connectionTimeout: Duration
+        /// How long a transaction's statement may run once it has a connection. Past it the
+        /// connection is closed (the pool opens another) and the write fails, to be retried: a
+        /// statement on a connection that went away without a word would otherwise never end.
+        public var statementTimeout: Duration
 
         /// Creates a configuration.
         public init(
@@ -56,7 +60,8 @@ public final class PostgresEventSink: MonitorSink, Service {
             database: String,
             tls: TLSMode = .disable,
             maximumConnections: Int = 4,
-            connectionTimeout: Duration = .seconds(10)
+            connectionTimeout: Duration = .seconds(10),
+            statementTimeout: Duration = .seconds(60)
         ) {
             self.host = host
             self.port = port
@@ -66,6 +71,7 @@ public final class PostgresEventSink: MonitorSink, Service {
             self.tls = tls
             self.maximumConnections = maximumConnections
             self.connectionTimeout = connectionTimeout
+            self.statementTimeout = statementTimeout
         }
 
         /// `user@host:port/database`, for messages (no password).
@@ -182,36 +188,38 @@ public final class PostgresEventSink: MonitorSink, Service {
         }
     }
 
-    /// A pooled connection for `body`, waiting at most ``Configuration/connectionTimeout``; past
-    /// it, throws with the reason a fresh connection attempt gives (the pool only logs it).
+    /// A pooled connection for `body`, waiting at most ``Configuration/connectionTimeout`` for
+    /// it and then ``Configuration/statementTimeout`` for `body`. Past the first, throws with the
+    /// reason a fresh connection attempt gives (the pool only logs it); past the second, closes
+    /// the connection and throws. Never waits for a statement once its time is up.
     private func withConnection<Result: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        let timeout = self.configuration.connectionTimeout
-        let connected = ConnectedFlag()
-        let outcome = try await withThrowingTaskGroup(of: Result?.self, returning: Result?.self) { group in
-            group.addTask {
+        let configuration = self.configuration
+        let leased = LeasedConnection()
+        let outcome = try await AbandoningDeadline.run(
+            until: {
+                try await Task.sleep(for: configuration.connectionTimeout)
+                if leased.connection != nil { try await Task.sleep(for: configuration.statementTimeout) }
+            },
+            {
                 try await self.client.withConnection { connection in
-                    connected.set()
+                    leased.set(connection)
                     return try await body(connection)
                 }
             }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            defer { group.cancelAll() }
-            while let next = try await group.next() {
-                if let result = next { return result }
-                // Only the wait for a connection is bounded, not the statement run on it.
-                if !connected.isSet { return nil }
-            }
-            return nil
-        }
+        )
         if let outcome { return outcome }
+        if let connection = leased.connection {
+            let _: EventLoopFuture<Void> = connection.close()
+            throw PostgresSinkError(
+                .connectionFailed,
+                "\(configuration.displayName): a statement did not complete within \(configuration.statementTimeout); its connection was closed"
+            )
+        }
         throw PostgresSinkError(
             .connectionFailed,
-            "\(self.configuration.displayName): no connection within \(timeout): \(await self.diagnose())"
+            "\(configuration.displayName): no connection within \(configuration.connectionTimeout): \(await self.diagnose())"
         )
     }
 
@@ -250,11 +258,11 @@ public final class PostgresEventSink: MonitorSink, Service {
     }
 }
 
-/// Set once the pool has handed out a connection.
-private final class ConnectedFlag: Sendable {
-    private let state = Mutex(false)
+/// The connection the pool handed out, once it has.
+private final class LeasedConnection: Sendable {
+    private let state = Mutex<PostgresConnection?>(nil)
 
-    func set() { self.state.withLock { $0 = true } }
+    func set(_ connection: PostgresConnection) { self.state.withLock { $0 = connection } }
 
-    var isSet: Bool { self.state.withLock { $0 } }
+    var connection: PostgresConnection? { self.state.withLock { $0 } }
 }

@@ -129,9 +129,21 @@ public final class PostgresMonitorLeases: Service {
 
     /// One lease connection's life: rebalance until shutdown or until the connection fails.
     private func session() async throws {
-        var connectionConfiguration = try self.configuration.database.connection()
-        connectionConfiguration.options.connectTimeout = .seconds(5)
-        let connection = try await PostgresConnection.connect(configuration: connectionConfiguration, id: 1, logger: self.logger)
+        let connectionConfiguration = try self.configuration.database.connection()
+        let logger = self.logger
+        // Connecting includes the server's start-up answer, which no connect timeout bounds.
+        let connected = try await AbandoningDeadline.run(within: self.configuration.leaseTimeout) {
+            let connection = try await PostgresConnection.connect(configuration: connectionConfiguration, id: 1, logger: logger)
+            if Task.isCancelled {
+                // Given up on meanwhile: this connection must not hold anything.
+                try? await connection.close()
+                throw CancellationError()
+            }
+            return connection
+        }
+        guard let connection = connected else {
+            throw PostgresSinkError(.connectionFailed, "no lease connection within \(self.configuration.leaseTimeout)")
+        }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 // Fencing: the moment the lease connection closes, stop every owned session.
@@ -280,28 +292,17 @@ public final class PostgresMonitorLeases: Service {
     }
 
     /// Runs `statements` on the lease connection; when they go unanswered for
-    /// ``Configuration/leaseTimeout``, closes the connection (which fails them and fences the
-    /// worker) and throws.
+    /// ``Configuration/leaseTimeout``, closes the connection (which fences the worker) and throws
+    /// at once, without waiting for statements that may never end.
     @discardableResult
     private func answered<Result: Sendable>(
         on connection: PostgresConnection,
         _ statements: @escaping @Sendable () async throws -> Result
     ) async throws -> Result {
         let timeout = self.configuration.leaseTimeout
-        return try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask { try await statements() }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let result = first else {
-                // Closing fails the statement in flight, so the group's other task ends too.
-                try? await connection.close()
-                throw PostgresSinkError(.connectionFailed, "the lease connection did not answer within \(timeout)")
-            }
-            return result
-        }
+        if let result = try await AbandoningDeadline.run(within: timeout, statements) { return result }
+        let _: EventLoopFuture<Void> = connection.close()
+        throw PostgresSinkError(.connectionFailed, "the lease connection did not answer within \(timeout)")
     }
 
     /// Server-side TCP keepalives on the lease connection, so that the server frees a vanished
