@@ -35,7 +35,11 @@ struct MonitorRelayPostgresTests {
     func restartMidStream() async throws {
         let server = try PrivatePostgres.start()
         defer { server.stop() }
-        let database = server.configuration
+        // A statement caught by the restart can be left unanswered for good (PostgresNIO never
+        // fails it); the sink gives up on it after statementTimeout and retries the write.
+        var restartable = server.configuration
+        restartable.statementTimeout = .seconds(10)
+        let database = restartable
         // A real limit around everything: a hang fails this test instead of stalling the suite.
         try await withTimeout(.seconds(150)) {
             try await withSimulator(configuration: relaySimulatorConfiguration()) { simulator in
@@ -311,7 +315,11 @@ struct MonitorRelayPostgresTests {
     func leasesAcrossRestart() async throws {
         let server = try PrivatePostgres.start()
         defer { server.stop() }
-        let database = server.configuration
+        // A statement caught by the restart can be left unanswered for good (PostgresNIO never
+        // fails it); the sink gives up on it after statementTimeout and retries the write.
+        var restartable = server.configuration
+        restartable.statementTimeout = .seconds(10)
+        let database = restartable
         // A real limit around everything: a hang fails this test instead of stalling the suite.
         try await withTimeout(.seconds(150)) {
             try await withSimulator(configuration: relaySimulatorConfiguration()) { simulator in
