@@ -10,7 +10,9 @@ final class ChildProcess: Sendable {
         var exitStatus: Int32?
         var errorWaiters: [CheckedContinuation<Void, Never>] = []
         /// The termination, and the end of each of the two pipes: the process counts as exited
-        /// only once all three came, so its whole output is there when a test reads it.
+        /// once all three came, so its whole output is there when a test reads it, or two
+        /// seconds after the termination: a process spawned meanwhile by another test can inherit
+        /// a copy of the pipes and hold them open long after this child is gone.
         var pendingEnds = 3
         var terminationStatus: Int32?
     }
@@ -149,11 +151,21 @@ final class ChildProcess: Sendable {
             state.pendingEnds -= 1
             return state.pendingEnds == 0 ? state.terminationStatus : nil
         }
-        if let status { self.exited(status) }
+        if let status {
+            self.exited(status)
+        } else if let terminationStatus {
+            DispatchQueue.global().asyncAfter(deadline: .now() + 2) { [weak self] in
+                self?.exited(terminationStatus)
+            }
+        }
     }
 
+    /// Reports the exit to every waiter, once.
     private func exited(_ status: Int32) {
         let (lines, exits, errorWaiters) = self.state.withLock { state in
+            guard state.exitStatus == nil else {
+                return ([(Int, CheckedContinuation<String?, Never>)](), [CheckedContinuation<Int32, Never>](), [CheckedContinuation<Void, Never>]())
+            }
             state.exitStatus = status
             defer {
                 state.lineWaiters = []

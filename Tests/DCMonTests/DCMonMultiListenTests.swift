@@ -45,7 +45,8 @@ struct DCMonMultiListenTests {
     @Test("--timeout applies to the whole run; an id given twice is refused")
     func timeoutAndDuplicates() async throws {
         try await withPushServer(monitors: [1, 2]) { server in
-            let listener = try Self.listen(port: server.port, ids: [1, 2], ["--count", "10", "--timeout", "1"])
+            // Long enough for a loaded machine to start dcmon and connect both before it runs out.
+            let listener = try Self.listen(port: server.port, ids: [1, 2], ["--count", "10", "--timeout", "5"])
             defer { listener.signal(SIGKILL) }
             try await withTimeout(.seconds(60)) { try await server.wait { $0.connectedMonitors.isSuperset(of: [1, 2]) } }
             try await server.publish(try SampleEvents.block(1, events: 3), to: 2)

@@ -17,8 +17,9 @@ struct HTTPReceiverTimeoutTests {
         let configuration = try receiverConfiguration(idleTimeout: idle, requestReadTimeout: Self.long)
         try await withReceiver(configuration) { _, sender in
             try await withTimeout(.seconds(10)) {
-                let connection = try await RawHTTPConnection.open(port: sender.port)
+                // Measured from before the connection opens: the server's timer starts at accept.
                 let opened = ContinuousClock.now
+                let connection = try await RawHTTPConnection.open(port: sender.port)
                 try await connection.waitUntilClosed()
                 #expect(ContinuousClock.now - opened >= idle * 0.8)
             }
@@ -32,10 +33,11 @@ struct HTTPReceiverTimeoutTests {
         try await withReceiver(configuration) { _, sender in
             try await withTimeout(.seconds(10)) {
                 let connection = try await RawHTTPConnection.open(port: sender.port)
+                // Measured from before the request: the server's idle timer starts after its answer.
+                let answered = ContinuousClock.now
                 // An empty body is a keep-alive delivery: answered 200 and the connection kept.
                 try await connection.send(rawDeliveryHead(contentLength: 0, authorization: basicAuthorization(receiverToken)))
                 #expect(try await connection.nextStatus() == 200)
-                let answered = ContinuousClock.now
                 #expect(connection.isOpen)
                 try await connection.waitUntilClosed()
                 #expect(ContinuousClock.now - answered >= idle * 0.8)
@@ -49,8 +51,9 @@ struct HTTPReceiverTimeoutTests {
         let configuration = try receiverConfiguration(idleTimeout: idle, requestReadTimeout: Self.long)
         try await withReceiver(configuration) { _, sender in
             try await withTimeout(.seconds(10)) {
-                let connection = try await RawHTTPConnection.open(port: sender.port)
+                // Measured from before the connection opens: the server's timer starts at accept.
                 let opened = ContinuousClock.now
+                let connection = try await RawHTTPConnection.open(port: sender.port)
                 // One header line every 100 ms: bytes keep coming, a request never does.
                 let trickle = Task {
                     var line = 0
@@ -78,8 +81,9 @@ struct HTTPReceiverTimeoutTests {
         try await withReceiver(configuration) { _, sender in
             try await withTimeout(.seconds(10)) {
                 let connection = try await RawHTTPConnection.open(port: sender.port)
-                try await connection.send(rawDeliveryHead(contentLength: 1000, authorization: basicAuthorization(receiverToken)))
+                // Measured from before the head is sent: the server's deadline starts when it arrives.
                 let arrived = ContinuousClock.now
+                try await connection.send(rawDeliveryHead(contentLength: 1000, authorization: basicAuthorization(receiverToken)))
                 // A byte every 50 ms: never idle, far too slow for a 1000-byte body.
                 let trickle = Task {
                     while connection.isOpen {
@@ -105,8 +109,9 @@ struct HTTPReceiverTimeoutTests {
         try await withReceiver(configuration) { batches, sender in
             try await withTimeout(.seconds(10)) {
                 let connection = try await RawHTTPConnection.open(port: sender.port)
-                try await connection.send(rawDeliveryHead(contentLength: 1000, authorization: basicAuthorization(receiverToken)))
+                // Measured from before the head is sent: the server's deadline starts when it arrives.
                 let arrived = ContinuousClock.now
+                try await connection.send(rawDeliveryHead(contentLength: 1000, authorization: basicAuthorization(receiverToken)))
                 try await connection.send(#"{"Document":{"Msg":["#)
                 // The body never ends: only a timer counted from the head can answer it.
                 #expect(try await connection.nextStatus() == 503)

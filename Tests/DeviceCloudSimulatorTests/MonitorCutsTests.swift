@@ -37,6 +37,9 @@ struct MonitorCutsTests {
                         var seen = Set<Int>()
                         var nextCut = cutEvery
                         var cuts = 0
+                        // Handshakes seen at the last cut: the next cut waits for a newer connection,
+                        // so it never lands on one the server has not yet forgotten (a loaded machine).
+                        var handshakesAtCut = 0
                         for try await batch in stream {
                             for event in batch.events {
                                 seen.insert(try #require(dataValue(event.body), "an event without a data value"))
@@ -46,7 +49,11 @@ struct MonitorCutsTests {
                                 await raise(raised..<raised + perWrite)
                                 raised += perWrite
                             }
-                            if seen.count >= nextCut, seen.count < total, let session = simulator.pushServer.session(for: id) {
+                            let handshakes = simulator.pushServer.snapshot.handshakes[id, default: 0]
+                            if seen.count >= nextCut, seen.count < total, handshakes > handshakesAtCut,
+                                let session = simulator.pushServer.session(for: id)
+                            {
+                                handshakesAtCut = handshakes
                                 nextCut += cutEvery
                                 cuts += 1
                                 // Half a frame, cut at a random byte, then the connection drops. Written
