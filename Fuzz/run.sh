@@ -34,6 +34,8 @@ artifacts="$PWD/Artifacts"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# Swift's own crash backtracer would run before AddressSanitizer's report and trip over it.
+export SWIFT_BACKTRACE=enable=no
 failed=0
 summary=$(printf '%-22s %8s %14s  %s\n' target seconds executions result)
 for target in "${targets[@]}"; do

@@ -19,6 +19,12 @@ let limits = try! PushLimits(maximumDecompressedSize: 4096 + 17, maximumEventsPe
 /// A block known to hold one DataPoint event, compressed, to decode after each fuzzed block.
 let knownDocument = #"{"Document":{"Msg":{"topic":"DataPoint/x","operation":"INSERTION","DataPoint":{"streamId":"x"}}}}"#
 
+/// The process's entry point, which SwiftPM names `FuzzBlockDecoder_main`: libFuzzer's driver.
+@_cdecl("FuzzBlockDecoder_main")
+public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    runFuzzer(argc, argv, fuzz)
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }

@@ -22,6 +22,12 @@ let limits = try! PushLimits(maximumDecompressedSize: 8192, maximumEventsPerBatc
 let contentTypes: [String?] = [nil, "application/json", "text/xml; charset=utf-8", "application/vnd.x+json", "application/atom+xml", "text/plain", "", " APPLICATION/JSON "]
 let contentEncodings: [String?] = [nil, "deflate", "identity", " Deflate ", "gzip", ""]
 
+/// The process's entry point, which SwiftPM names `FuzzDeliveryDecoder_main`: libFuzzer's driver.
+@_cdecl("FuzzDeliveryDecoder_main")
+public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    runFuzzer(argc, argv, fuzz)
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }

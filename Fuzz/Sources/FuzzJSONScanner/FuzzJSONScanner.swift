@@ -18,6 +18,12 @@ import NIOCore
 
 let limits = try! PushLimits(maximumEventsPerBatch: 1000)  // Constant, valid limits.
 
+/// The process's entry point, which SwiftPM names `FuzzJSONScanner_main`: libFuzzer's driver.
+@_cdecl("FuzzJSONScanner_main")
+public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    runFuzzer(argc, argv, fuzz)
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: data, count: size)
@@ -110,7 +116,8 @@ func checkBuilt(_ input: FuzzBytes) {
     fuzzCheck(events.count == expected.count, "built \(expected.count) events, scanned \(events.count)")
     for (event, want) in zip(events, expected) {
         fuzzCheck(event.topic == want.topic, "topic \(event.topic.debugDescription) should be \(want.topic.debugDescription)")
-        fuzzCheck(event.operation.rawValue == want.operation, "operation \(event.operation) should be \(want.operation)")
+        // Operations are upper-cased by design (`MonitorEvent.Operation`).
+        fuzzCheck(event.operation == MonitorEvent.Operation(rawValue: want.operation), "operation \(event.operation) should be \(want.operation)")
         fuzzCheck(event.timestamp == want.timestamp, "timestamp \(String(describing: event.timestamp)) should be \(String(describing: want.timestamp))")
         fuzzCheck(event.resourceType == want.resourceType, "resource type \(event.resourceType.debugDescription) should be \(want.resourceType.debugDescription)")
         fuzzCheck(event.group == nil, "a group that was never written")

@@ -11,6 +11,12 @@
 import DeviceCloudProtocol
 import FuzzSupport
 
+/// The process's entry point, which SwiftPM names `FuzzMonitorCondition_main`: libFuzzer's driver.
+@_cdecl("FuzzMonitorCondition_main")
+public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    runFuzzer(argc, argv, fuzz)
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))

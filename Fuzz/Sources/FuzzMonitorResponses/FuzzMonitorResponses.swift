@@ -10,6 +10,12 @@ import DeviceCloudProtocol
 import FuzzSupport
 import NIOCore
 
+/// The process's entry point, which SwiftPM names `FuzzMonitorResponses_main`: libFuzzer's driver.
+@_cdecl("FuzzMonitorResponses_main")
+public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    runFuzzer(argc, argv, fuzz)
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let body = ByteBuffer.tailPlaced(UnsafeRawBufferPointer(start: data, count: size))

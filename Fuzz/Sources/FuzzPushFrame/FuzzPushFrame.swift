@@ -10,6 +10,12 @@ import DeviceCloudProtocol
 import FuzzSupport
 import NIOCore
 
+/// The process's entry point, which SwiftPM names `FuzzPushFrame_main`: libFuzzer's driver.
+@_cdecl("FuzzPushFrame_main")
+public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    runFuzzer(argc, argv, fuzz)
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = Array(UnsafeBufferPointer(start: data, count: size))
@@ -78,7 +84,9 @@ func checkRoundTrip(_ message: PushMessage) {
     }
     let again = decodeAll([Array(frame.readableBytesView)], acceptsShortAcknowledgement: false)
     fuzzCheck(again.failure == nil && again.messages == [message], "round trip of \(message) gave \(again.messages), \(String(describing: again.failure))")
-    if case .publishMessageReceived = message {
+    // The short form of block 0 with status 4 reads as a documented header declaring 4 bytes:
+    // the wire cannot tell them apart, and the decoder takes the documented form, as it should.
+    if case .publishMessageReceived(let received) = message, !(received.blockID == 0 && received.status == 4) {
         var short = ByteBuffer()
         try! PushFrameEncoder.write(message, into: &short, acknowledgementForm: .short)  // Cannot throw for an acknowledgement.
         let shortAgain = decodeAll([Array(short.readableBytesView)], acceptsShortAcknowledgement: true)
