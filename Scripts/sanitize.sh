@@ -25,9 +25,12 @@ source Scripts/test-services.sh
 install_test_packages
 start_throwaway_postgres
 
-# Reports go to the test output and fail the run (the exit status is non-zero).
-export TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
-export ASAN_OPTIONS="halt_on_error=1 detect_stack_use_after_return=1 ${ASAN_OPTIONS:-}"
+# Reports go to the test output and fail the run (the exit status is non-zero). Swift's crash
+# backtracer forks a helper, which the sanitizers' runtimes do not survive; the sanitizer prints
+# the stack of a trap (a Swift runtime error is SIGILL) instead.
+export SWIFT_BACKTRACE=enable=no
+export TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1 handle_sigill=1 ${TSAN_OPTIONS:-}"
+export ASAN_OPTIONS="halt_on_error=1 detect_stack_use_after_return=1 handle_sigill=1 ${ASAN_OPTIONS:-}"
 
 failed=()
 for sanitizer in "${sanitizers[@]}"; do
