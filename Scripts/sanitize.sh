@@ -29,7 +29,7 @@ start_throwaway_postgres
 # backtracer forks a helper, which the sanitizers' runtimes do not survive; the sanitizer prints
 # the stack of a trap (a Swift runtime error is SIGILL) instead.
 export SWIFT_BACKTRACE=enable=no
-export TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1 handle_sigill=1 ${TSAN_OPTIONS:-}"
+export TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1 handle_sigill=1 suppressions=$PWD/Scripts/tsan-suppressions.txt ${TSAN_OPTIONS:-}"
 export ASAN_OPTIONS="halt_on_error=1 detect_stack_use_after_return=1 handle_sigill=1 ${ASAN_OPTIONS:-}"
 
 failed=()
