@@ -36,6 +36,8 @@ trap 'rm -rf "$work"' EXIT
 
 # Swift's own crash backtracer would run before AddressSanitizer's report and trip over it.
 export SWIFT_BACKTRACE=enable=no
+# Leaks that are proven not to be the library's (see the file).
+export LSAN_OPTIONS="suppressions=$PWD/lsan-suppressions.txt ${LSAN_OPTIONS:-}"
 failed=0
 summary=$(printf '%-22s %8s %14s  %s\n' target seconds executions result)
 for target in "${targets[@]}"; do
