@@ -30,7 +30,10 @@ start_throwaway_postgres
 # the stack of a trap (a Swift runtime error is SIGILL) instead.
 export SWIFT_BACKTRACE=enable=no
 export TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1 handle_sigill=1 suppressions=$PWD/Scripts/tsan-suppressions.txt ${TSAN_OPTIONS:-}"
-export ASAN_OPTIONS="halt_on_error=1 detect_stack_use_after_return=1 handle_sigill=1 ${ASAN_OPTIONS:-}"
+# A small quarantine: the tests that bound their resident memory measure the process, and the
+# default 256 MiB of freed memory kept for use-after-free detection would count against them.
+export ASAN_OPTIONS="halt_on_error=1 detect_stack_use_after_return=1 handle_sigill=1 quarantine_size_mb=16 ${ASAN_OPTIONS:-}"
+export LSAN_OPTIONS="suppressions=$PWD/Scripts/lsan-suppressions.txt ${LSAN_OPTIONS:-}"
 
 failed=()
 for sanitizer in "${sanitizers[@]}"; do
