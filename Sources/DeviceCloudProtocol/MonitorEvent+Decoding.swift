@@ -201,6 +201,40 @@ package enum ResourceTimestamp {
         }
     }
 
+    /// `YYYY-MM-DDThh:mm:ss[.fff]Z` for milliseconds since 1970, in the proleptic Gregorian
+    /// calendar that ``epochMilliseconds(iso8601:)`` reads; the fraction only when not zero.
+    static func iso8601(epochMilliseconds: Int64) -> String {
+        let millisecondsPerDay: Int64 = 86_400_000
+        let (quotient, remainder) = epochMilliseconds.quotientAndRemainder(dividingBy: millisecondsPerDay)
+        let days = remainder < 0 ? quotient - 1 : quotient
+        let ofDay = Int(epochMilliseconds - days * millisecondsPerDay)
+        let (year, month, day) = Self.civilFromDays(Int(days))
+        func padded(_ value: Int, _ width: Int) -> String {
+            let digits = String(value.magnitude)
+            return (value < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        var text = padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2)
+        text += "T" + padded(ofDay / 3_600_000, 2) + ":" + padded(ofDay / 60_000 % 60, 2) + ":" + padded(ofDay / 1000 % 60, 2)
+        if ofDay % 1000 != 0 {
+            text += "." + padded(ofDay % 1000, 3)
+        }
+        return text + "Z"
+    }
+
+    /// The proleptic Gregorian date of a number of days since 1970-01-01 (H. Hinnant's
+    /// algorithm, the inverse of ``daysFromCivil(year:month:day:)``).
+    static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
     /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
     static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year

@@ -46,11 +46,16 @@ enum MonitorElementText {
     }
 
     /// A timestamp as the service writes it: ISO-8601 in UTC, milliseconds only when not zero.
+    ///
+    /// Written in the proleptic Gregorian calendar, as ``date(_:)`` reads it, so that every
+    /// date reads back as itself (Foundation's ISO-8601 style switches to the Julian calendar
+    /// before October 1582).
     static func timestamp(_ date: Date) -> String {
-        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
-        let rounded = Date(timeIntervalSince1970: milliseconds / 1000)
-        let hasFraction = milliseconds.truncatingRemainder(dividingBy: 1000) != 0
-        return rounded.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: hasFraction))
+        guard let milliseconds = Int64(exactly: (date.timeIntervalSince1970 * 1000).rounded()) else {
+            // Not a date any reader takes (not finite, or hundreds of millions of years away).
+            return date.formatted(Date.ISO8601FormatStyle())
+        }
+        return ResourceTimestamp.iso8601(epochMilliseconds: milliseconds)
     }
 
     /// A timestamp from ISO-8601 text (or epoch milliseconds).
