@@ -30,12 +30,12 @@ final class BatchHandoff: Sendable {
     }
 
     /// Offers a delivery and waits until the consumer took it (and acknowledged it, in explicit
-    /// mode), `deadline` passed, the request's task was cancelled, or the receiver stopped.
-    func deliver(_ delivery: DecodedDelivery, slot: Int, until deadline: ContinuousClock.Instant) async -> HandoffOutcome {
+    /// mode), `timeout` passed, the request's task was cancelled, or the receiver stopped.
+    func deliver(_ delivery: DecodedDelivery, slot: Int, timeout: Duration) async -> HandoffOutcome {
         await withTaskGroup(of: Void.self, returning: HandoffOutcome.self) { group in
             group.addTask {
                 do {
-                    try await Task.sleep(until: deadline, clock: .continuous)
+                    try await Task.sleep(for: timeout)
                 } catch {
                     return
                 }

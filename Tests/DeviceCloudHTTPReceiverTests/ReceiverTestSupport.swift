@@ -16,12 +16,7 @@ func receiverConfiguration(
     maximumBodySize: Int = 1 << 20,
     maximumWaitingRequests: Int = 16,
     limits: PushLimits = .default,
-    port: Int = 0,
-    maximumConcurrentReads: Int = 32,
-    maximumConnections: Int = 256,
-    idleTimeout: Duration = .seconds(30),
-    requestReadTimeout: Duration = .seconds(10),
-    tlsHandshakeTimeout: Duration = .seconds(10)
+    port: Int = 0
 ) throws -> HTTPReceiver.Configuration {
     try HTTPReceiver.Configuration(
         port: port,
@@ -32,12 +27,7 @@ func receiverConfiguration(
         maximumBodySize: maximumBodySize,
         limits: limits,
         handoffTimeout: handoffTimeout,
-        maximumWaitingRequests: maximumWaitingRequests,
-        maximumConcurrentReads: maximumConcurrentReads,
-        maximumConnections: maximumConnections,
-        idleTimeout: idleTimeout,
-        requestReadTimeout: requestReadTimeout,
-        tlsHandshakeTimeout: tlsHandshakeTimeout
+        maximumWaitingRequests: maximumWaitingRequests
     )
 }
 
