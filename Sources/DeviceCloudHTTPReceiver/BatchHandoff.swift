@@ -30,12 +30,12 @@ final class BatchHandoff: Sendable {
     }
 
     /// Offers a delivery and waits until the consumer took it (and acknowledged it, in explicit
-    /// mode), `timeout` passed, the request's task was cancelled, or the receiver stopped.
-    func deliver(_ delivery: DecodedDelivery, slot: Int, timeout: Duration) async -> HandoffOutcome {
+    /// mode), `deadline` passed, the request's task was cancelled, or the receiver stopped.
+    func deliver(_ delivery: DecodedDelivery, slot: Int, until deadline: ContinuousClock.Instant) async -> HandoffOutcome {
         await withTaskGroup(of: Void.self, returning: HandoffOutcome.self) { group in
             group.addTask {
                 do {
-                    try await Task.sleep(for: timeout)
+                    try await Task.sleep(until: deadline, clock: .continuous)
                 } catch {
                     return
                 }

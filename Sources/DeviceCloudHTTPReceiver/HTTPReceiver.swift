@@ -1,8 +1,10 @@
 public import DeviceCloud
 import DeviceCloudProtocol
 import Hummingbird
-import HummingbirdTLS
+import HummingbirdCore
 public import Logging
+import NIOCore
+import NIOSSL
 public import ServiceLifecycle
 import Synchronization
 
@@ -24,10 +26,19 @@ import Synchronization
 /// (and, with ``AcknowledgementMode/explicit``, called ``MonitorBatch/acknowledge()``): a 2xx
 /// tells the service the block is delivered, so a consumer that stops before acknowledging
 /// causes a retry rather than a loss (at-least-once; a retried block may repeat events the
-/// consumer already saw). A batch not taken (or acknowledged) within
-/// ``Configuration/handoffTimeout`` is answered 503 and dropped, and the service sends it
-/// again; at most ``Configuration/maximumWaitingRequests`` deliveries are in progress, more are
-/// answered 503 at once. Nothing is buffered beyond that.
+/// consumer already saw). A delivery whose body has not arrived, or whose batch was not taken
+/// (or acknowledged), within ``Configuration/handoffTimeout`` of its request's arrival is
+/// answered 503 and dropped, and the service sends it again. At most
+/// ``Configuration/maximumConcurrentReads`` bodies are read and
+/// ``Configuration/maximumWaitingRequests`` decoded deliveries wait at once; more are answered
+/// 503 at once. Nothing is buffered beyond that.
+///
+/// **Slow and hostile clients.** Requests without the token (or header secret) are answered 401
+/// before their body is read. At most ``Configuration/maximumConnections`` connections are
+/// open; idle connections, request bodies that do not arrive in time and stalled TLS
+/// handshakes are closed (``Configuration/idleTimeout``,
+/// ``Configuration/requestReadTimeout``, ``Configuration/tlsHandshakeTimeout``). A response
+/// given before its request's body was read closes the connection.
 ///
 /// **Batches.** HTTP carries no block id: ``MonitorBatch/blockID`` is a sequence number the
 /// receiver assigns as the consumer takes batches (0, 1, 2, …, wrapping after 65535; a block
@@ -217,6 +228,7 @@ public final class HTTPReceiver: Service, Sendable {
         let responder = DeliveryResponder(
             authorization: BasicAuthorization(token: configuration.token, headerSecret: configuration.headerSecret),
             handoff: self.handoff,
+            reads: CappedCounter(maximum: configuration.maximumConcurrentReads),
             maximumBodySize: configuration.maximumBodySize,
             limits: configuration.limits,
             handoffTimeout: configuration.handoffTimeout,
@@ -229,7 +241,7 @@ public final class HTTPReceiver: Service, Sendable {
         let listening = self.listening
         let app = Application(
             router: router,
-            server: try configuration.tls.map { tls in try .tls(.http1(), tlsConfiguration: tls) } ?? .http1(),
+            server: try self.makeServerBuilder(),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: nil
@@ -238,5 +250,33 @@ public final class HTTPReceiver: Service, Sendable {
             logger: serverLogger
         )
         return ServiceGroup(configuration: ServiceGroupConfiguration(services: [app], logger: serverLogger))
+    }
+
+    /// HTTP/1.1 (over TLS when configured) with the receiver's connection cap and timeouts.
+    ///
+    /// - Throws: the NIOSSL error when the TLS settings are invalid.
+    private func makeServerBuilder() throws -> HTTPServerBuilder {
+        let configuration = self.configuration
+        let logger = self.logger
+        let tls = try configuration.tls.map { settings in
+            GuardedHTTPChannel.TLS(
+                context: try NIOSSLContext(configuration: settings),
+                handshakeTimeout: TimeAmount(configuration.tlsHandshakeTimeout)
+            )
+        }
+        let readTimeout = TimeAmount(configuration.requestReadTimeout)
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [RequestReadGuard(readTimeout: readTimeout, logger: logger)],
+            idleTimeout: TimeAmount(configuration.idleTimeout)
+        )
+        let connections = CappedCounter(maximum: configuration.maximumConnections)
+        return HTTPServerBuilder { responder in
+            GuardedHTTPChannel(
+                base: HTTP1Channel(responder: responder, configuration: http1),
+                connections: connections,
+                tls: tls,
+                logger: logger
+            )
+        }
     }
 }

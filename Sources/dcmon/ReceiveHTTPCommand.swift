@@ -34,15 +34,26 @@ struct ReceiveHTTPCommand: AsyncParsableCommand {
     @Option(help: "Seconds a delivery waits for the printer before it is answered 503.") var handoffTimeout: Double = 4
     @Option(help: "PEM certificate chain, to serve HTTPS.") var tlsCert: String?
     @Option(help: "PEM private key for --tls-cert.") var tlsKey: String?
+    @Option(help: "Seconds a connection may wait for a request before it is closed.") var idleTimeout: Double = 30
+    @Option(help: "Seconds a request's body may take to arrive, counted from its head, before the connection is closed.")
+    var readTimeout: Double = 10
+    @Option(help: "Seconds a TLS handshake may take before the connection is closed.") var tlsHandshakeTimeout: Double = 10
+    @Option(help: "Connections open at once; more are closed as they come.") var maxConnections = 256
+    @Option(help: "Request bodies read at once; more are answered 503 before their body is read.") var maxConcurrentReads = 32
 
     func validate() throws {
         if let count = self.count, count <= 0 { throw ValidationError("--count must be positive") }
+        if self.maxConnections <= 0 { throw ValidationError("--max-connections must be positive") }
+        if self.maxConcurrentReads <= 0 { throw ValidationError("--max-concurrent-reads must be positive") }
         if (self.tlsCert == nil) != (self.tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
     }
 
     func run() async throws {
         try await reportingFailures {
             let handoffTimeout = try positiveSeconds(self.handoffTimeout, flag: "--handoff-timeout")
+            let idleTimeout = try positiveSeconds(self.idleTimeout, flag: "--idle-timeout")
+            let readTimeout = try positiveSeconds(self.readTimeout, flag: "--read-timeout")
+            let tlsHandshakeTimeout = try positiveSeconds(self.tlsHandshakeTimeout, flag: "--tls-handshake-timeout")
             var logger = Logger(label: "devicecloud.http-receiver")
             logger.logLevel = .notice
             let receiver = HTTPReceiver(
@@ -55,7 +66,12 @@ struct ReceiveHTTPCommand: AsyncParsableCommand {
                     monitorID: self.monitorID,
                     tls: try self.tlsConfiguration(),
                     handoffTimeout: handoffTimeout,
-                    headerSecret: try self.resolvedHeaderSecret()
+                    headerSecret: try self.resolvedHeaderSecret(),
+                    maximumConcurrentReads: self.maxConcurrentReads,
+                    maximumConnections: self.maxConnections,
+                    idleTimeout: idleTimeout,
+                    requestReadTimeout: readTimeout,
+                    tlsHandshakeTimeout: tlsHandshakeTimeout
                 ),
                 logger: logger
             )

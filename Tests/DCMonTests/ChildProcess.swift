@@ -9,6 +9,12 @@ final class ChildProcess: Sendable {
         var exitWaiters: [CheckedContinuation<Int32, Never>] = []
         var exitStatus: Int32?
         var errorWaiters: [CheckedContinuation<Void, Never>] = []
+        /// The termination, and the end of each of the two pipes: the process counts as exited
+        /// once all three came, so its whole output is there when a test reads it, or two
+        /// seconds after the termination: a process spawned meanwhile by another test can inherit
+        /// a copy of the pipes and hold them open long after this child is gone.
+        var pendingEnds = 3
+        var terminationStatus: Int32?
     }
 
     private let process: Process
@@ -28,7 +34,7 @@ final class ChildProcess: Sendable {
         process.standardError = stderr
         self.process = process
         process.terminationHandler = { [weak self] process in
-            self?.exited(process.terminationStatus)
+            self?.ended(terminationStatus: process.terminationStatus)
         }
         try process.run()
         // Plain blocking reads on threads of their own: they end at end-of-file, when the child exits.
@@ -38,11 +44,13 @@ final class ChildProcess: Sendable {
             while case let data = output.availableData, !data.isEmpty {
                 self?.received(data)
             }
+            self?.ended(terminationStatus: nil)
         }
         Thread.detachNewThread { [weak self] in
             while case let data = errorOutput.availableData, !data.isEmpty {
                 self?.receivedError(data)
             }
+            self?.ended(terminationStatus: nil)
         }
     }
 
@@ -136,8 +144,28 @@ final class ChildProcess: Sendable {
         for (continuation, line) in ready { continuation.resume(returning: line) }
     }
 
+    /// The process terminated (with its status) or one of its pipes reached end-of-file.
+    private func ended(terminationStatus: Int32?) {
+        let status: Int32? = self.state.withLock { state in
+            if let terminationStatus { state.terminationStatus = terminationStatus }
+            state.pendingEnds -= 1
+            return state.pendingEnds == 0 ? state.terminationStatus : nil
+        }
+        if let status {
+            self.exited(status)
+        } else if let terminationStatus {
+            DispatchQueue.global().asyncAfter(deadline: .now() + 2) { [weak self] in
+                self?.exited(terminationStatus)
+            }
+        }
+    }
+
+    /// Reports the exit to every waiter, once.
     private func exited(_ status: Int32) {
         let (lines, exits, errorWaiters) = self.state.withLock { state in
+            guard state.exitStatus == nil else {
+                return ([(Int, CheckedContinuation<String?, Never>)](), [CheckedContinuation<Int32, Never>](), [CheckedContinuation<Void, Never>]())
+            }
             state.exitStatus = status
             defer {
                 state.lineWaiters = []

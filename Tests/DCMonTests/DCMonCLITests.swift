@@ -176,7 +176,7 @@ struct DCMonReceiveHTTPTests {
 }
 
 /// The port `receive-http` reports on standard error (`listening http://host:port/path`).
-private func listeningPort(of receiver: ChildProcess) async throws -> Int {
+func listeningPort(of receiver: ChildProcess) async throws -> Int {
     while true {
         let seen = receiver.errorByteCount
         if let line = receiver.errorOutput.split(separator: "\n").first(where: { $0.hasPrefix("listening ") }),

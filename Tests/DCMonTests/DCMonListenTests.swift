@@ -110,6 +110,9 @@ struct DCMonListenTests {
             ["listen", "1", "--url", "http://127.0.0.1:1", "--ack", "explicit", "--idle-timeout", "nan"],
             ["listen", "1", "--url", "http://127.0.0.1:1", "--ack", "explicit", "--timeout=-3"],
             ["receive-http", "--handoff-timeout", "nan"],
+            ["receive-http", "--idle-timeout", "0"],
+            ["receive-http", "--read-timeout", "inf"],
+            ["receive-http", "--tls-handshake-timeout=-1"],
         ]
         for arguments in cases {
             var environment = Self.environment

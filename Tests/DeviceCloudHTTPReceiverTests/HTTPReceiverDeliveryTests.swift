@@ -175,7 +175,7 @@ struct HTTPReceiverDeliveryTests {
         }
     }
 
-    @Test("a consumer that does not take a batch in time gets the delivery answered 503")
+    @Test("a consumer that does not take a batch in time gets the delivery answered 503", .timingSensitive)
     func answers503WhenNotTaken() async throws {
         try await withTimeout {
             try await withReceiver(try receiverConfiguration(handoffTimeout: .milliseconds(200))) { batches, sender in
@@ -186,7 +186,7 @@ struct HTTPReceiverDeliveryTests {
         }
     }
 
-    @Test("a batch taken but not acknowledged in time is answered 503; acknowledging it later returns false")
+    @Test("a batch taken but not acknowledged in time is answered 503; acknowledging it later returns false", .timingSensitive)
     func answers503WhenNotAcknowledged() async throws {
         try await withTimeout {
             try await withReceiver(try receiverConfiguration(handoffTimeout: .milliseconds(300))) { batches, sender in

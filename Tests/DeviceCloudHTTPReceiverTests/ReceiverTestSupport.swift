@@ -16,7 +16,12 @@ func receiverConfiguration(
     maximumBodySize: Int = 1 << 20,
     maximumWaitingRequests: Int = 16,
     limits: PushLimits = .default,
-    port: Int = 0
+    port: Int = 0,
+    maximumConcurrentReads: Int = 32,
+    maximumConnections: Int = 256,
+    idleTimeout: Duration = .seconds(30),
+    requestReadTimeout: Duration = .seconds(10),
+    tlsHandshakeTimeout: Duration = .seconds(10)
 ) throws -> HTTPReceiver.Configuration {
     try HTTPReceiver.Configuration(
         port: port,
@@ -27,7 +32,12 @@ func receiverConfiguration(
         maximumBodySize: maximumBodySize,
         limits: limits,
         handoffTimeout: handoffTimeout,
-        maximumWaitingRequests: maximumWaitingRequests
+        maximumWaitingRequests: maximumWaitingRequests,
+        maximumConcurrentReads: maximumConcurrentReads,
+        maximumConnections: maximumConnections,
+        idleTimeout: idleTimeout,
+        requestReadTimeout: requestReadTimeout,
+        tlsHandshakeTimeout: tlsHandshakeTimeout
     )
 }
 
