@@ -167,16 +167,23 @@ private func relayEnvironment() -> [String: String] {
     ["DC_USERNAME": TestAccount.username, "DC_PASSWORD": TestAccount.password]
 }
 
+/// Raises DataPoint insertions valued `values` inside the simulated service.
+///
+/// In slices of 500, yielding between them: encoding a raise's blocks is synchronous work that
+/// would otherwise hold a thread of the cooperative pool (one of two here) for seconds.
 private func raiseRelayDataPoints(_ simulator: Simulator, values: Range<Int>) async {
-    await simulator.store.raise(
-        values.map { value in
-            RaisedEvent(
-                resourceType: "DataPoint", path: "relay", operation: .insertion,
-                resource: .object([("id", .string("point-\(value)")), ("data", .number("\(value)"))]),
-                timestamp: "2026-01-01T00:00:00.000Z"
-            )
-        }
-    )
+    for start in stride(from: values.lowerBound, to: values.upperBound, by: 500) {
+        await simulator.store.raise(
+            (start..<min(start + 500, values.upperBound)).map { value in
+                RaisedEvent(
+                    resourceType: "DataPoint", path: "relay", operation: .insertion,
+                    resource: .object([("id", .string("point-\(value)")), ("data", .number("\(value)"))]),
+                    timestamp: "2026-01-01T00:00:00.000Z"
+                )
+            }
+        )
+        await Task.yield()
+    }
 }
 
 /// Waits for a status line of the relay saying it stored at least `count` events.

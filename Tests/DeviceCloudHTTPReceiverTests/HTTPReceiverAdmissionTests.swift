@@ -6,7 +6,7 @@ import Testing
 
 /// Who gets in, and what a slow or unauthenticated client can hold: real clients on real
 /// sockets, with every timeout long enough that only the caps decide.
-@Suite("HTTPReceiver admission", .cpuHeavy)
+@Suite("HTTPReceiver admission", .runsAlone)
 struct HTTPReceiverAdmissionTests {
     static let long = Duration.seconds(30)
 

@@ -178,7 +178,9 @@ struct HTTPReceiverDeliveryTests {
     @Test("a consumer that does not take a batch in time gets the delivery answered 503", .timingSensitive)
     func answers503WhenNotTaken() async throws {
         try await withTimeout {
-            try await withReceiver(try receiverConfiguration(handoffTimeout: .milliseconds(200))) { batches, sender in
+            // A second: the timer runs from each request's arrival, so the second delivery must be
+            // read, decoded and taken within it too, on a machine whose other core is busy.
+            try await withReceiver(try receiverConfiguration(handoffTimeout: .seconds(1))) { batches, sender in
                 #expect(try await sender.send(try SampleEvents.block(1, events: 1, first: 1)) == 503)
                 // The refused batch is gone: the next pull gets the next delivery.
                 try await expectDelivered(try SampleEvents.block(2, events: 1, first: 2), via: sender, to: batches, values: [2], blockID: 0)
@@ -189,7 +191,9 @@ struct HTTPReceiverDeliveryTests {
     @Test("a batch taken but not acknowledged in time is answered 503; acknowledging it later returns false", .timingSensitive)
     func answers503WhenNotAcknowledged() async throws {
         try await withTimeout {
-            try await withReceiver(try receiverConfiguration(handoffTimeout: .milliseconds(300))) { batches, sender in
+            // A second: the timer runs from the request's arrival, and the batch must be read,
+            // decoded and taken within it, on a machine whose other core is busy.
+            try await withReceiver(try receiverConfiguration(handoffTimeout: .seconds(1))) { batches, sender in
                 async let status = sender.send(try SampleEvents.block(1, events: 1, first: 1))
                 var iterator = batches.makeAsyncIterator()
                 let batch = try #require(try await iterator.next())

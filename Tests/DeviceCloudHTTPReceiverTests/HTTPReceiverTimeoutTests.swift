@@ -28,7 +28,9 @@ struct HTTPReceiverTimeoutTests {
 
     @Test("a keep-alive connection is closed once it stayed idle after its last response")
     func keepAliveConnectionIsReaped() async throws {
-        let idle = Duration.milliseconds(300)
+        // A second: the connection must still be open when its answer has been read, on a
+        // machine whose other core is busy.
+        let idle = Duration.seconds(1)
         let configuration = try receiverConfiguration(idleTimeout: idle, requestReadTimeout: Self.long)
         try await withReceiver(configuration) { _, sender in
             try await withTimeout(.seconds(10)) {
@@ -154,8 +156,9 @@ struct HTTPReceiverTimeoutTests {
 
                 // A stalled handshake, opened after the real one: the first bytes of a TLS
                 // record header, and then nothing.
-                let stalled = try await RawHTTPConnection.open(port: port)
+                // Measured from before the connection opens: the server's timer starts at accept.
                 let opened = ContinuousClock.now
+                let stalled = try await RawHTTPConnection.open(port: port)
                 try await stalled.send("\u{16}\u{03}\u{01}")
                 try await stalled.waitUntilClosed()
                 #expect(ContinuousClock.now - opened >= handshake * 0.8)

@@ -33,7 +33,7 @@ struct MonitorRelayPostgresTests {
 
     @Test("every event stored once; the database restarted mid-stream loses nothing", .enabled(if: TestPostgres.isAvailable, TestPostgres.unavailableReason))
     func restartMidStream() async throws {
-        let server = try PrivatePostgres.start()
+        let server = try await PrivatePostgres.start()
         defer { server.stop() }
         // A statement caught by the restart can be left unanswered for good (PostgresNIO never
         // fails it); the sink gives up on it after statementTimeout and retries the write.
@@ -207,7 +207,7 @@ struct MonitorRelayPostgresTests {
         .enabled(if: TestPostgres.isAvailable, TestPostgres.unavailableReason)
     )
     func tlsToTheDatabase() async throws {
-        let server = try PrivatePostgres.start(tls: true)
+        let server = try await PrivatePostgres.start(tls: true)
         defer { server.stop() }
         var trusted = TLSConfiguration.makeClientConfiguration()
         trusted.trustRoots = .certificates(try TestCertificates.caCertificates())
@@ -313,7 +313,7 @@ struct MonitorRelayPostgresTests {
         .enabled(if: TestPostgres.isAvailable, TestPostgres.unavailableReason)
     )
     func leasesAcrossRestart() async throws {
-        let server = try PrivatePostgres.start()
+        let server = try await PrivatePostgres.start()
         defer { server.stop() }
         // A statement caught by the restart can be left unanswered for good (PostgresNIO never
         // fails it); the sink gives up on it after statementTimeout and retries the write.

@@ -82,7 +82,17 @@ struct PrivatePostgres: Sendable {
     /// `initdb` into a temporary folder as the postgres system user (the server refuses root),
     /// trust authentication, a free port on 127.0.0.1; then starts it. With `tls`, the server
     /// also offers TLS with the test CA's certificate for `localhost` and `127.0.0.1`.
-    static func start(tls: Bool = false) throws -> PrivatePostgres {
+    ///
+    /// `initdb` and `pg_ctl` take seconds; they run on a thread of their own, so the two threads
+    /// of Swift's cooperative pool (on a 2-core machine) stay free for the tests beside this one.
+    static func start(tls: Bool = false) async throws -> PrivatePostgres {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<PrivatePostgres, any Error>) in
+            let thread = Thread { continuation.resume(with: Result { try Self.startBlocking(tls: tls) }) }
+            thread.start()
+        }
+    }
+
+    private static func startBlocking(tls: Bool) throws -> PrivatePostgres {
         let bin = try #require(ProcessInfo.processInfo.environment["DC_TEST_POSTGRES_BIN"], "DC_TEST_POSTGRES_BIN is not set")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("relay-pg-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

@@ -45,7 +45,7 @@ func relaySession(_ simulator: Simulator, monitorID: UInt32, acknowledgement: Ac
             credentials: Credentials(username: TestAccount.username, password: TestAccount.password),
             monitorID: monitorID,
             acknowledgement: acknowledgement,
-            handshakeTimeout: .seconds(10),
+            handshakeTimeout: .seconds(10).allowingForSanitizers,
             reconnect: relayReconnect
         )
     )

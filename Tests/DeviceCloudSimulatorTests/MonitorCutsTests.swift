@@ -17,14 +17,20 @@ struct MonitorCutsTests {
             let cutEvery = 20_000
             // Raised inside the simulated service (no REST round trip), as ingestion does, and paced
             // by the consumer so the backlog stays under the monitor's storage cap (1,000 blocks).
+            // In slices of 500, yielding between them: encoding a raise's blocks is synchronous
+            // work, and 5,000 events at once would hold a thread of the cooperative pool (one of
+            // two here) for a second, delaying every other test of the suite.
             @Sendable func raise(_ values: Range<Int>) async {
-                let events = values.map { value in
-                    RaisedEvent(
-                        resourceType: "DataPoint", path: "cuts", operation: .insertion,
-                        resource: .object([("streamId", .string("cuts")), ("data", .number("\(value)"))]),
-                        timestamp: "2026-11-30T10:00:00Z")
+                for start in stride(from: values.lowerBound, to: values.upperBound, by: 500) {
+                    let events = (start..<min(start + 500, values.upperBound)).map { value in
+                        RaisedEvent(
+                            resourceType: "DataPoint", path: "cuts", operation: .insertion,
+                            resource: .object([("streamId", .string("cuts")), ("data", .number("\(value)"))]),
+                            timestamp: "2026-11-30T10:00:00Z")
+                    }
+                    await simulator.store.raise(events)
+                    await Task.yield()
                 }
-                await simulator.store.raise(events)
             }
             let (received, cuts) = try await withTimeout(.seconds(120)) {
                 try await pushSession(simulator, monitorID: id, acknowledgement: .explicit).withEvents { stream in

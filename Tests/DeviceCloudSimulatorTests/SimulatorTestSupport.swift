@@ -30,7 +30,7 @@ func send(
     }
     if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
     if let body { request.body = .bytes(ByteBuffer(string: body)) }
-    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10).allowingForSanitizers)
     let bytes = try await response.body.collect(upTo: 1024 * 1024)
     return HTTPAnswer(status: Int(response.status.code), body: String(buffer: bytes))
 }
@@ -61,7 +61,7 @@ func pushSession(
             credentials: Credentials(username: TestAccount.username, password: TestAccount.password),
             monitorID: monitorID,
             acknowledgement: acknowledgement,
-            handshakeTimeout: .seconds(10),
+            handshakeTimeout: .seconds(10).allowingForSanitizers,
             reconnect: reconnect
         )
     )

@@ -7,12 +7,15 @@ public import Testing
 ///
 /// On two cores a heavy test can delay any task by seconds; the promise under test would then
 /// fail for the machine's sake, not the code's. Timing tests run together, heavy tests run
-/// together, never the two at once; a waiting timing test goes first. A memory test runs alone
-/// among the gated tests (resident memory is process-wide: a heavy test allocating beside it
-/// would be counted as its growth); the ungated tests are small. Nothing is skipped and no bound
-/// is loosened.
+/// together, never the two at once; a waiting timing test goes first. Some tests run alone among
+/// the gated tests: those that measure resident memory (it is process-wide: a heavy test
+/// allocating beside it would be counted as its growth), and those that are heavy *and* bound
+/// by wall-clock time (hundreds of hostile connections answered within a limit: beside a heavy
+/// test whose synchronous work holds both threads of the cooperative pool for a second or two at
+/// a time, each of their many round trips waits for it). The ungated tests are small. Nothing is
+/// skipped and no bound is loosened.
 public struct LoadGateTrait: TestTrait, SuiteTrait, TestScoping {
-    enum Kind: Sendable { case timing, heavy, memory }
+    enum Kind: Sendable { case timing, heavy, alone }
 
     let kind: Kind
 
@@ -42,11 +45,14 @@ extension Trait where Self == LoadGateTrait {
     /// The test loads the CPU for seconds: it never runs beside a ``timingSensitive`` test.
     public static var cpuHeavy: Self { LoadGateTrait(kind: .heavy) }
     /// The test measures the process's resident memory: no other gated test runs beside it.
-    public static var memoryMeasuring: Self { LoadGateTrait(kind: .memory) }
+    public static var memoryMeasuring: Self { LoadGateTrait(kind: .alone) }
+    /// The test loads the CPU and measures wall-clock time at once (e.g. hundreds of slow
+    /// clients, and a real delivery answered within a limit): no other gated test runs beside it.
+    public static var runsAlone: Self { LoadGateTrait(kind: .alone) }
 }
 
-/// Three classes of tests: timing and heavy exclude each other (timing first); a memory test
-/// excludes every other gated test.
+/// Three classes of tests: timing and heavy exclude each other (timing first); a test that runs
+/// alone excludes every other gated test.
 actor LoadGate {
     static let shared = LoadGate()
 
@@ -65,21 +71,21 @@ actor LoadGate {
         self.admit()
     }
 
-    /// Lets in whoever may run now: timing tests first, then one memory test, then heavy tests.
+    /// Lets in whoever may run now: timing tests first, then one test that runs alone, then heavy tests.
     private func admit() {
         let timing = self.active[.timing, default: 0]
         let heavy = self.active[.heavy, default: 0]
-        let memory = self.active[.memory, default: 0]
-        if memory > 0 { return }
+        let alone = self.active[.alone, default: 0]
+        if alone > 0 { return }
         if heavy == 0, !self.waiting[.timing, default: []].isEmpty {
             self.letIn(.timing, all: true)
             return
         }
-        if timing == 0, heavy == 0, !self.waiting[.memory, default: []].isEmpty {
-            self.letIn(.memory, all: false)
+        if timing == 0, heavy == 0, !self.waiting[.alone, default: []].isEmpty {
+            self.letIn(.alone, all: false)
             return
         }
-        if timing == 0, self.waiting[.timing, default: []].isEmpty, self.waiting[.memory, default: []].isEmpty {
+        if timing == 0, self.waiting[.timing, default: []].isEmpty, self.waiting[.alone, default: []].isEmpty {
             self.letIn(.heavy, all: true)
         }
     }

@@ -10,6 +10,7 @@ public struct TestTimeout: Error, CustomStringConvertible {
 /// Runs `body`, failing with ``TestTimeout`` if it takes longer than `limit`.
 ///
 /// The limit is a guard against hangs, not a way to wait: the body awaits the event it needs.
+/// Under a sanitizer it is stretched by ``SanitizerSlowdown/factor``.
 /// The timeout is real: when it passes, the body is cancelled and this returns at once, even if
 /// the body ignores cancellation (a task group would wait for it, and a hang would hang the suite).
 @discardableResult
@@ -17,6 +18,7 @@ public func withTimeout<Result: Sendable>(
     _ limit: Duration = .seconds(20),
     _ body: @escaping @Sendable () async throws -> Result
 ) async throws -> Result {
+    let limit = limit.allowingForSanitizers
     let race = TimeoutRace<Result>()
     let work = Task { try await body() }
     let timer = Task {

@@ -13,7 +13,7 @@ struct APIKeyTests {
         DeviceCloud.Configuration(
             httpClient: .dedicated(),
             retry: quickRetries,
-            requestTimeout: .seconds(10),
+            requestTimeout: .seconds(10).allowingForSanitizers,
             pushTransport: .plain,
             plainPushPort: simulator.pushPort,
             pushReconnect: fastReconnect

@@ -25,7 +25,7 @@ func withCloud<Result: Sendable>(
     password: String = TestAccount.password,
     retry: RetryPolicy = quickRetries,
     pushTransport: PushTransport = .plain,
-    requestTimeout: Duration = .seconds(10),
+    requestTimeout: Duration = .seconds(10).allowingForSanitizers,
     pageSize: Int = 1000,
     _ body: (DeviceCloud) async throws -> Result
 ) async throws -> Result {

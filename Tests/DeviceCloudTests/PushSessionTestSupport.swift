@@ -12,7 +12,7 @@ func sessionConfiguration(
     password: String = TestAccount.password,
     acknowledgement: AcknowledgementMode = .explicit,
     reconnect: ReconnectPolicy = fastReconnect,
-    handshakeTimeout: Duration = .seconds(10)
+    handshakeTimeout: Duration = .seconds(10).allowingForSanitizers
 ) -> PushSession.Configuration {
     PushSession.Configuration(
         host: "127.0.0.1",

@@ -16,7 +16,7 @@ struct SimulatorQueryDecodingTests {
             let pair = Data("\(TestAccount.username):\(TestAccount.password)".utf8).base64EncodedString()
             request.headers.add(name: "Authorization", value: "Basic \(pair)")
             request.headers.add(name: "Accept", value: "application/json")
-            let response = try await client.execute(request, timeout: .seconds(10))
+            let response = try await client.execute(request, timeout: .seconds(10).allowingForSanitizers)
             return (Int(response.status.code), try await response.body.collect(upTo: 1 << 20))
         }
     }
