@@ -10,7 +10,7 @@ public struct TestTimeout: Error, CustomStringConvertible {
 /// Runs `body`, failing with ``TestTimeout`` if it takes longer than `limit`.
 ///
 /// The limit is a guard against hangs, not a way to wait: the body awaits the event it needs.
-/// Under a sanitizer it is stretched by ``SanitizerSlowdown/factor``.
+/// Under a sanitizer it is stretched by ``SanitizerOverhead/timeFactor``.
 /// The timeout is real: when it passes, the body is cancelled and this returns at once, even if
 /// the body ignores cancellation (a task group would wait for it, and a hang would hang the suite).
 @discardableResult
