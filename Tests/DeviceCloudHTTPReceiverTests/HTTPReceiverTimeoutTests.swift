@@ -6,6 +6,8 @@ import NIOSSL
 import Testing
 
 /// Slow clients on real sockets: what the receiver's timeouts cut, and when.
+///
+/// The receiver's timeouts under test are stretched under a sanitizer like every other limit.
 @Suite("HTTPReceiver timeouts", .timingSensitive)
 struct HTTPReceiverTimeoutTests {
     /// Long enough that no other timeout of a test gets in the way of the one under test.
@@ -13,7 +15,7 @@ struct HTTPReceiverTimeoutTests {
 
     @Test("a connection that sends nothing is closed after idleTimeout, not before")
     func silentConnectionIsReaped() async throws {
-        let idle = Duration.milliseconds(300)
+        let idle = Duration.milliseconds(300).allowingForSanitizers
         let configuration = try receiverConfiguration(idleTimeout: idle, requestReadTimeout: Self.long)
         try await withReceiver(configuration) { _, sender in
             try await withTimeout(.seconds(10)) {
@@ -30,7 +32,7 @@ struct HTTPReceiverTimeoutTests {
     func keepAliveConnectionIsReaped() async throws {
         // A second: the connection must still be open when its answer has been read, on a
         // machine whose other core is busy.
-        let idle = Duration.seconds(1)
+        let idle = Duration.seconds(1).allowingForSanitizers
         let configuration = try receiverConfiguration(idleTimeout: idle, requestReadTimeout: Self.long)
         try await withReceiver(configuration) { _, sender in
             try await withTimeout(.seconds(10)) {
@@ -49,7 +51,7 @@ struct HTTPReceiverTimeoutTests {
 
     @Test("a request head trickled in and never finished is cut by the idle timeout")
     func trickledHeadIsCut() async throws {
-        let idle = Duration.milliseconds(300)
+        let idle = Duration.milliseconds(300).allowingForSanitizers
         let configuration = try receiverConfiguration(idleTimeout: idle, requestReadTimeout: Self.long)
         try await withReceiver(configuration) { _, sender in
             try await withTimeout(.seconds(10)) {
@@ -74,7 +76,7 @@ struct HTTPReceiverTimeoutTests {
 
     @Test("a body trickled in slower than the read deadline allows is cut after requestReadTimeout")
     func trickledBodyIsCut() async throws {
-        let readTimeout = Duration.milliseconds(400)
+        let readTimeout = Duration.milliseconds(400).allowingForSanitizers
         let configuration = try receiverConfiguration(
             handoffTimeout: Self.long,
             idleTimeout: Self.long,
@@ -102,7 +104,7 @@ struct HTTPReceiverTimeoutTests {
 
     @Test("the handoff timer counts from the request's arrival: a body still arriving is answered 503 when it ends")
     func handoffCountsFromArrival() async throws {
-        let handoff = Duration.milliseconds(500)
+        let handoff = Duration.milliseconds(500).allowingForSanitizers
         let configuration = try receiverConfiguration(
             handoffTimeout: handoff,
             idleTimeout: Self.long,
@@ -128,7 +130,7 @@ struct HTTPReceiverTimeoutTests {
 
     @Test("a TLS handshake that does not complete is cut after tlsHandshakeTimeout; a real one is served")
     func tlsHandshakeIsCut() async throws {
-        let handshake = Duration.milliseconds(300)
+        let handshake = Duration.milliseconds(300).allowingForSanitizers
         var configuration = try receiverConfiguration(
             idleTimeout: Self.long,
             requestReadTimeout: Self.long,
