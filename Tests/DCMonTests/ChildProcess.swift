@@ -41,15 +41,11 @@ final class ChildProcess: Sendable {
         let output = stdout.fileHandleForReading
         let errorOutput = stderr.fileHandleForReading
         Thread.detachNewThread { [weak self] in
-            while case let data = output.availableData, !data.isEmpty {
-                self?.received(data)
-            }
+            Self.readUntilEnd(output) { self?.received($0) }
             self?.ended(terminationStatus: nil)
         }
         Thread.detachNewThread { [weak self] in
-            while case let data = errorOutput.availableData, !data.isEmpty {
-                self?.receivedError(data)
-            }
+            Self.readUntilEnd(errorOutput) { self?.receivedError($0) }
             self?.ended(terminationStatus: nil)
         }
     }
@@ -177,6 +173,24 @@ final class ChildProcess: Sendable {
         for waiter in errorWaiters { waiter.resume() }
         for (_, continuation) in lines { continuation.resume(returning: nil) }
         for continuation in exits { continuation.resume(returning: status) }
+    }
+
+    /// Reads `handle` until end-of-file (or an error), handing over each chunk. A read
+    /// interrupted by a signal is retried: `FileHandle.availableData` stops the process on one.
+    private static func readUntilEnd(_ handle: FileHandle, _ received: (Data) -> Void) {
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { bytes in
+                read(handle.fileDescriptor, bytes.baseAddress, bytes.count)
+            }
+            if count > 0 {
+                received(Data(buffer[0..<count]))
+            } else if count < 0, errno == EINTR {
+                continue
+            } else {
+                return
+            }
+        }
     }
 
     private static func completeLines(_ data: Data) -> [String] {

@@ -83,6 +83,11 @@ struct DCMonListenTests {
             let listener = try await withPushServer { server in
                 let listener = try Self.listen(port: server.port, [])
                 try await withTimeout(.seconds(60)) { try await server.wait { $0.connectedMonitors.contains(1) } }
+                // Streaming for sure: the server registers a session before its ConnectResponse
+                // reaches the client, and a first handshake cut short ends listen instead of
+                // backing off. A block acknowledged proves the client read the answer.
+                try await server.publish(try SampleEvents.block(1), to: 1)
+                try await withTimeout(.seconds(60)) { try await server.wait { $0.acknowledgements[1] == [1] } }
                 return listener
             }
             defer { listener.signal(SIGKILL) }

@@ -113,13 +113,9 @@ struct HTTPReceiverLifecycleTests {
     func servesTLS() async throws {
         try await withTimeout {
             var configuration = try receiverConfiguration()
-            configuration.tls = try HTTPReceiver.Configuration.serverTLS(
-                certificateChainFile: TestCertificates.path("server.pem"),
-                privateKeyFile: TestCertificates.path("server-key.pem")
-            )
+            configuration.tls = try testServerTLS()
             let receiver = HTTPReceiver(configuration: configuration)
-            var tls = TLSConfiguration.makeClientConfiguration()
-            tls.trustRoots = .certificates(try TestCertificates.caCertificates())
+            let tls = try testCAClientTLS()
             // The client goes first: a TLS server waits for the client's close_notify on its
             // idle connections when it stops.
             try await receiver.withEvents { batches in

@@ -136,13 +136,9 @@ struct HTTPReceiverTimeoutTests {
             requestReadTimeout: Self.long,
             tlsHandshakeTimeout: handshake
         )
-        configuration.tls = try HTTPReceiver.Configuration.serverTLS(
-            certificateChainFile: TestCertificates.path("server.pem"),
-            privateKeyFile: TestCertificates.path("server-key.pem")
-        )
+        configuration.tls = try testServerTLS()
         let receiver = HTTPReceiver(configuration: configuration)
-        var tls = TLSConfiguration.makeClientConfiguration()
-        tls.trustRoots = .certificates(try TestCertificates.caCertificates())
+        let tls = try testCAClientTLS()
         let client = try NIOSSLContext(configuration: tls)
         try await receiver.withEvents { batches in
             let port = try #require(receiver.port)

@@ -2,8 +2,10 @@ import AsyncHTTPClient
 import DeviceCloud
 import DeviceCloudHTTPReceiver
 import DeviceCloudProtocol
+import DeviceCloudTestSupport
 import Foundation
 import NIOCore
+import NIOSSL
 import Testing
 
 /// The token the tests' receivers expect.
@@ -39,6 +41,21 @@ func receiverConfiguration(
         requestReadTimeout: requestReadTimeout,
         tlsHandshakeTimeout: tlsHandshakeTimeout
     )
+}
+
+/// The receiver's HTTPS settings in tests: the test CA's server certificate and key.
+func testServerTLS() throws -> TLSConfiguration {
+    try HTTPReceiver.Configuration.serverTLS(
+        certificateChainFile: TestCertificates.path("server.pem"),
+        privateKeyFile: TestCertificates.path("server-key.pem")
+    )
+}
+
+/// A TLS client that trusts the test CA (and nothing else).
+func testCAClientTLS() throws -> TLSConfiguration {
+    var tls = TLSConfiguration.makeClientConfiguration()
+    tls.trustRoots = .certificates(try TestCertificates.caCertificates())
+    return tls
 }
 
 /// Sends deliveries to a receiver over loopback HTTP, as the service would.

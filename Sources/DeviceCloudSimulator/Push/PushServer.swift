@@ -72,6 +72,7 @@ public final class PushServer: Service, Sendable {
     public let usesTLS: Bool
 
     private let serverChannel: NIOAsyncChannel<NIOAsyncChannel<PushMessage, ByteBuffer>, Never>
+    private let accepted: AcceptedConnections
     private let delegate: any PushServerDelegate
     private let observer = PushServerObserver()
     private let sessions = Mutex<[UInt32: PushServerSession]>([:])
@@ -82,12 +83,14 @@ public final class PushServer: Service, Sendable {
 
     private init(
         serverChannel: NIOAsyncChannel<NIOAsyncChannel<PushMessage, ByteBuffer>, Never>,
+        accepted: AcceptedConnections,
         configuration: Configuration,
         usesTLS: Bool,
         delegate: any PushServerDelegate,
         logger: Logger
     ) {
         self.serverChannel = serverChannel
+        self.accepted = accepted
         self.configuration = configuration
         self.port = serverChannel.channel.localAddress?.port ?? 0
         self.usesTLS = usesTLS
@@ -105,6 +108,7 @@ public final class PushServer: Service, Sendable {
         let sslContext = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
         let limits = configuration.limits
         let connectRequestLimit = configuration.maximumConnectRequestLength
+        let accepted = AcceptedConnections()
         let channel = try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -120,26 +124,35 @@ public final class PushServer: Service, Sendable {
                         ByteToMessageHandler(PushFrameDecoder(limits: limits, acceptsShortAcknowledgement: true))
                     )
                     try pipeline.addHandler(WritabilityReporter())
-                    return try NIOAsyncChannel<PushMessage, ByteBuffer>(wrappingChannelSynchronously: child)
+                    let connection = try NIOAsyncChannel<PushMessage, ByteBuffer>(wrappingChannelSynchronously: child)
+                    accepted.hold(connection)
+                    return connection
                 }
             }
         return PushServer(
-            serverChannel: channel, configuration: configuration, usesTLS: sslContext != nil, delegate: delegate, logger: logger)
+            serverChannel: channel, accepted: accepted, configuration: configuration, usesTLS: sslContext != nil, delegate: delegate, logger: logger)
     }
 
     /// Serves connections until the task is cancelled or the service group shuts down.
     public func run() async throws {
-        try await withGracefulShutdownHandler {
-            try await self.serverChannel.executeThenClose { inbound in
-                try await withThrowingDiscardingTaskGroup { group in
-                    for try await connection in inbound {
-                        group.addTask { await self.serve(connection) }
+        do {
+            try await withGracefulShutdownHandler {
+                try await self.serverChannel.executeThenClose { inbound in
+                    try await withThrowingDiscardingTaskGroup { group in
+                        for try await connection in inbound {
+                            self.accepted.take(connection)
+                            group.addTask { await self.serve(connection) }
+                        }
                     }
                 }
+            } onGracefulShutdown: {
+                self.shutDown()
             }
-        } onGracefulShutdown: {
-            self.shutDown()
+        } catch {
+            await self.accepted.closeUntaken()
+            throw error
         }
+        await self.accepted.closeUntaken()
     }
 
     /// Closes the listener and every connection.
@@ -184,7 +197,8 @@ public final class PushServer: Service, Sendable {
         defer { self.openConnections.wrappingSubtract(1, ordering: .relaxed) }
         guard open <= self.configuration.maximumConnections else {
             self.observer.update { $0.refusedConnections += 1 }
-            try? await connection.channel.close()
+            // Closed with its writer finished: it is this loop's to finish.
+            try? await connection.executeThenClose { _, _ in }
             return
         }
         do {
