@@ -133,7 +133,9 @@ struct HTTPReceiverTimeoutTests {
         // A second: the real connection's handshake (debug-build TLS, the other core busy) must
         // finish within it.
         let handshake = Duration.seconds(1).allowingForSanitizers
+        // The real delivery waits, taken but unacknowledged, while the stalled handshake runs out.
         var configuration = try receiverConfiguration(
+            handoffTimeout: Self.long,
             idleTimeout: Self.long,
             requestReadTimeout: Self.long,
             tlsHandshakeTimeout: handshake
