@@ -180,7 +180,8 @@ struct HTTPReceiverDeliveryTests {
         try await withTimeout {
             // A second: the timer runs from each request's arrival, so the second delivery must be
             // read, decoded and taken within it too, on a machine whose other core is busy.
-            try await withReceiver(try receiverConfiguration(handoffTimeout: .seconds(1))) { batches, sender in
+            let configuration = try receiverConfiguration(handoffTimeout: Duration.seconds(1).allowingForSanitizers)
+            try await withReceiver(configuration) { batches, sender in
                 #expect(try await sender.send(try SampleEvents.block(1, events: 1, first: 1)) == 503)
                 // The refused batch is gone: the next pull gets the next delivery.
                 try await expectDelivered(try SampleEvents.block(2, events: 1, first: 2), via: sender, to: batches, values: [2], blockID: 0)
@@ -193,7 +194,8 @@ struct HTTPReceiverDeliveryTests {
         try await withTimeout {
             // A second: the timer runs from the request's arrival, and the batch must be read,
             // decoded and taken within it, on a machine whose other core is busy.
-            try await withReceiver(try receiverConfiguration(handoffTimeout: .seconds(1))) { batches, sender in
+            let configuration = try receiverConfiguration(handoffTimeout: Duration.seconds(1).allowingForSanitizers)
+            try await withReceiver(configuration) { batches, sender in
                 async let status = sender.send(try SampleEvents.block(1, events: 1, first: 1))
                 var iterator = batches.makeAsyncIterator()
                 let batch = try #require(try await iterator.next())

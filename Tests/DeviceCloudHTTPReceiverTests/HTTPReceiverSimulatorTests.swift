@@ -92,7 +92,8 @@ struct HTTPReceiverSimulatorTests {
     func unacknowledgedBatchIsRedelivered() async throws {
         try await withTimeout(.seconds(30)) {
             try await withSimulatorAndCloud(configuration: fastRetries) { simulator, cloud in
-                let receiver = HTTPReceiver(configuration: try receiverConfiguration(handoffTimeout: .milliseconds(300)))
+                let configuration = try receiverConfiguration(handoffTimeout: Duration.milliseconds(300).allowingForSanitizers)
+                let receiver = HTTPReceiver(configuration: configuration)
                 try await receiver.withEvents { batches in
                     let monitor = try await cloud.monitors.createHTTPMonitor(
                         topics: ["DataPoint"],
