@@ -59,7 +59,7 @@ enum DeliveryDecoder {
         }
     }
 
-    private static func rejection(_ error: PushProtocolError) -> DeliveryRejection {
+    private static func rejection(_ error: DeviceCloudProtocolError) -> DeliveryRejection {
         let status: HTTPResponse.Status =
             error.code == .decompressedPayloadTooLarge || error.code == .tooManyEvents ? .contentTooLarge : .badRequest
         return DeliveryRejection(status: status, reason: "\(error.code): \(error.message)")

@@ -9,7 +9,7 @@ public struct BlockDecoder {
     private let inflater: PayloadInflater
 
     /// Creates a decoder with the given caps.
-    public init(limits: PushLimits = .default) throws(PushProtocolError) {
+    public init(limits: PushLimits = .default) throws(DeviceCloudProtocolError) {
         self.limits = limits
         self.inflater = try PayloadInflater()
     }
@@ -24,15 +24,15 @@ public struct BlockDecoder {
 
     /// Inflates (when compressed) and scans one block.
     ///
-    /// - Throws: ``PushProtocolError`` for a corrupt or oversize payload or a malformed document.
-    public func decode(_ message: PublishMessage) throws(PushProtocolError) -> DecodedBlock {
+    /// - Throws: ``DeviceCloudProtocolError`` for a corrupt or oversize payload or a malformed document.
+    public func decode(_ message: PublishMessage) throws(DeviceCloudProtocolError) -> DecodedBlock {
         let document = try self.inflate(message)
         let events = try DocumentDecoder.events(in: document, format: message.format, limits: self.limits)
         return DecodedBlock(document: document, events: events)
     }
 
     /// Inflates a block's payload, or returns it as is when it is not compressed.
-    public func inflate(_ message: PublishMessage) throws(PushProtocolError) -> ByteBuffer {
+    public func inflate(_ message: PublishMessage) throws(DeviceCloudProtocolError) -> ByteBuffer {
         switch message.compression {
         case .none:
             return message.payload

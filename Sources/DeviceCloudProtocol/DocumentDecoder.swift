@@ -31,15 +31,15 @@ public enum DocumentDecoder {
     ///   - limits: Caps to enforce; ``PushLimits/maximumEventsPerBatch`` is checked while
     ///     scanning, before anything is allocated for the excess events.
     /// - Returns: The events in document order.
-    /// - Throws: ``PushProtocolError`` with code ``PushProtocolError/Code/malformedDocument``
+    /// - Throws: ``DeviceCloudProtocolError`` with code ``DeviceCloudProtocolError/Code/malformedDocument``
     ///   when the document is not well formed or lacks a required part (the message names
-    ///   the byte offset), or ``PushProtocolError/Code/tooManyEvents`` when it holds more
+    ///   the byte offset), or ``DeviceCloudProtocolError/Code/tooManyEvents`` when it holds more
     ///   events than allowed.
     public static func events(
         in document: ByteBuffer,
         format: PayloadFormat,
         limits: PushLimits = .default
-    ) throws(PushProtocolError) -> [MonitorEvent] {
+    ) throws(DeviceCloudProtocolError) -> [MonitorEvent] {
         switch format {
         case .json:
             return try JSONDocumentScanner.events(in: document, limits: limits)

@@ -26,10 +26,10 @@ enum JSONDocumentScanner {
     static let maximumDepth = 512
 
     /// Scans `document`'s readable bytes; see the type's documentation for the rules.
-    static func events(in document: ByteBuffer, limits: PushLimits) throws(PushProtocolError) -> [MonitorEvent] {
-        let result = document.withUnsafeReadableBytes { bytes -> Result<[MonitorEvent], PushProtocolError> in
+    static func events(in document: ByteBuffer, limits: PushLimits) throws(DeviceCloudProtocolError) -> [MonitorEvent] {
+        let result = document.withUnsafeReadableBytes { bytes -> Result<[MonitorEvent], DeviceCloudProtocolError> in
             var parser = JSONEnvelopeParser(bytes: bytes, document: document, limits: limits)
-            do throws(PushProtocolError) {
+            do throws(DeviceCloudProtocolError) {
                 return .success(try parser.parseDocument())
             } catch {
                 return .failure(error)
@@ -253,14 +253,14 @@ struct JSONCursor {
     }
 
     @inline(never)
-    func fail(_ problem: Problem, at i: Int) -> PushProtocolError {
+    func fail(_ problem: Problem, at i: Int) -> DeviceCloudProtocolError {
         self.malformed(problem.text, at: i)
     }
 
     @inline(never)
-    func malformed(_ what: String, at i: Int) -> PushProtocolError {
+    func malformed(_ what: String, at i: Int) -> DeviceCloudProtocolError {
         if i >= self.end {
-            return PushProtocolError(
+            return DeviceCloudProtocolError(
                 .malformedDocument,
                 "JSON document: unexpected end of input at byte \(self.end) (\(what))"
             )
@@ -272,12 +272,12 @@ struct JSONCursor {
         } else {
             shown = "0x" + String(byte, radix: 16, uppercase: true)
         }
-        return PushProtocolError(.malformedDocument, "JSON document: \(what) at byte \(i), found \(shown)")
+        return DeviceCloudProtocolError(.malformedDocument, "JSON document: \(what) at byte \(i), found \(shown)")
     }
 
     @inline(never)
-    func malformedEntry(_ what: String, entryAt i: Int) -> PushProtocolError {
-        PushProtocolError(.malformedDocument, "JSON document: the Msg entry at byte \(i) \(what)")
+    func malformedEntry(_ what: String, entryAt i: Int) -> DeviceCloudProtocolError {
+        DeviceCloudProtocolError(.malformedDocument, "JSON document: the Msg entry at byte \(i) \(what)")
     }
 
     // MARK: Primitives
@@ -335,7 +335,7 @@ struct JSONCursor {
     /// closing quote and whether the string contains escapes. Validates escapes, control
     /// characters and UTF-8.
     @inline(__always)
-    func scanString(quoteAt open: Int) throws(PushProtocolError) -> (close: Int, escaped: Bool) {
+    func scanString(quoteAt open: Int) throws(DeviceCloudProtocolError) -> (close: Int, escaped: Bool) {
         var i = open &+ 1
         // Fast path: eight bytes at a time while none needs attention.
         while self.end &- i >= 8 {
@@ -355,7 +355,7 @@ struct JSONCursor {
 
     /// The rest of ``scanString(quoteAt:)`` from `i`: escapes, non-ASCII, and the last bytes.
     @inline(never)
-    func scanStringSlowly(from start: Int, open: Int) throws(PushProtocolError) -> (close: Int, escaped: Bool) {
+    func scanStringSlowly(from start: Int, open: Int) throws(DeviceCloudProtocolError) -> (close: Int, escaped: Bool) {
         var i = start
         var escaped = false
         while true {
@@ -409,7 +409,7 @@ struct JSONCursor {
     }
 
     /// Validates the escape at `i` (`bytes[i] == '\'`) and returns the index after it.
-    func skipEscape(at i: Int) throws(PushProtocolError) -> Int {
+    func skipEscape(at i: Int) throws(DeviceCloudProtocolError) -> Int {
         switch self.peek(i &+ 1) {
         case JSONByte.quote, JSONByte.backslash, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74:  // " \ / b f n r t
             return i &+ 2
@@ -437,7 +437,7 @@ struct JSONCursor {
 
     /// Reads four hex digits at `i`.
     @inline(__always)
-    func hex4(at i: Int) throws(PushProtocolError) -> (UInt32, Int) {
+    func hex4(at i: Int) throws(DeviceCloudProtocolError) -> (UInt32, Int) {
         var value: UInt32 = 0
         for k in i..<(i &+ 4) {
             let b = self.peek(k)
@@ -478,7 +478,7 @@ struct JSONCursor {
 
     /// Validates a number starting at `i` and returns the index after it.
     @inline(__always)
-    func skipNumber(at start: Int) throws(PushProtocolError) -> Int {
+    func skipNumber(at start: Int) throws(DeviceCloudProtocolError) -> Int {
         var i = start
         if self.peek(i) == JSONByte.minus { i &+= 1 }
         let first = self.peek(i)
@@ -498,7 +498,7 @@ struct JSONCursor {
 
     /// The fraction and exponent of a number, from `i` (at `.`, `e` or `E`).
     @inline(never)
-    func skipNumberTail(at start: Int) throws(PushProtocolError) -> Int {
+    func skipNumberTail(at start: Int) throws(DeviceCloudProtocolError) -> Int {
         var i = start
         if self.peek(i) == JSONByte.dot {
             i &+= 1
@@ -520,7 +520,7 @@ struct JSONCursor {
 
     /// Validates `literal` (`true`, `false`, `null`) at `i` and returns the index after it.
     @inline(__always)
-    func skipLiteral(_ literal: StaticString, at i: Int) throws(PushProtocolError) -> Int {
+    func skipLiteral(_ literal: StaticString, at i: Int) throws(DeviceCloudProtocolError) -> Int {
         let count = literal.utf8CodeUnitCount
         let literalBytes = UnsafeRawBufferPointer(start: literal.utf8Start, count: count)
         guard self.end &- i >= count else {
@@ -536,7 +536,7 @@ struct JSONCursor {
     /// returns the index after it; objects and arrays go through
     /// ``skipValue(at:depth:overflow:)``.
     @inline(__always)
-    func skipScalar(_ b: UInt8, at i: Int) throws(PushProtocolError) -> Int {
+    func skipScalar(_ b: UInt8, at i: Int) throws(DeviceCloudProtocolError) -> Int {
         if b == JSONByte.quote {
             return try self.scanString(quoteAt: i).close &+ 1
         }
@@ -548,7 +548,7 @@ struct JSONCursor {
 
     /// `true`, `false` or `null` at `i`.
     @inline(never)
-    func skipLiteral(at i: Int) throws(PushProtocolError) -> Int {
+    func skipLiteral(at i: Int) throws(DeviceCloudProtocolError) -> Int {
         switch self.peek(i) {
         case 0x74: return try self.skipLiteral("true", at: i)
         case 0x66: return try self.skipLiteral("false", at: i)
@@ -559,7 +559,7 @@ struct JSONCursor {
 
     /// Validates `"key" :` at `i` and returns the index of the value (whitespace skipped).
     @inline(__always)
-    func skipMemberKey(at i: Int) throws(PushProtocolError) -> Int {
+    func skipMemberKey(at i: Int) throws(DeviceCloudProtocolError) -> Int {
         guard self.peek(i) == JSONByte.quote else {
             throw self.fail(.expectedKey, at: i)
         }
@@ -572,7 +572,7 @@ struct JSONCursor {
 
     /// Reads `"key" :` at `i`; returns the key token bounds and the index of the value.
     @inline(__always)
-    func readMemberKey(at i: Int) throws(PushProtocolError) -> (open: Int, close: Int, escaped: Bool, value: Int) {
+    func readMemberKey(at i: Int) throws(DeviceCloudProtocolError) -> (open: Int, close: Int, escaped: Bool, value: Int) {
         guard self.peek(i) == JSONByte.quote else {
             throw self.fail(.expectedKey, at: i)
         }
@@ -613,7 +613,7 @@ struct JSONCursor {
     /// After a member value: skips `,` (returning `true` and the next key's index) or the
     /// closing `}` (returning `false` and the index after it).
     @inline(__always)
-    func afterMember(_ start: Int) throws(PushProtocolError) -> (more: Bool, next: Int) {
+    func afterMember(_ start: Int) throws(DeviceCloudProtocolError) -> (more: Bool, next: Int) {
         var i = start
         switch self.peekAfterWhitespace(&i) {
         case JSONByte.comma:
@@ -630,7 +630,7 @@ struct JSONCursor {
     /// the index after it. Iterative: nesting costs no call stack. The kinds of the open
     /// containers live in a bit mask (`1` = object) for the first 64 levels and in
     /// `overflow` beyond.
-    func skipValue(at start: Int, depth: Int, overflow: inout [Bool]) throws(PushProtocolError) -> Int {
+    func skipValue(at start: Int, depth: Int, overflow: inout [Bool]) throws(DeviceCloudProtocolError) -> Int {
         var i = start
         var level = 0
         var kinds: UInt64 = 0
@@ -814,7 +814,7 @@ struct JSONEnvelopeParser {
 
     // MARK: Document structure
 
-    mutating func parseDocument() throws(PushProtocolError) -> [MonitorEvent] {
+    mutating func parseDocument() throws(DeviceCloudProtocolError) -> [MonitorEvent] {
         var i = 0
         if self.input.end >= 3 && self.input.bytes[0] == 0xEF && self.input.bytes[1] == 0xBB
             && self.input.bytes[2] == 0xBF
@@ -851,13 +851,13 @@ struct JSONEnvelopeParser {
             throw self.input.malformed("unexpected data after the top-level object", at: i)
         }
         guard sawDocument else {
-            throw PushProtocolError(.malformedDocument, "JSON document: the top-level object has no \"Document\" key")
+            throw DeviceCloudProtocolError(.malformedDocument, "JSON document: the top-level object has no \"Document\" key")
         }
         return events
     }
 
     /// Parses the value of `Document` at `i`; returns the index after it.
-    mutating func parseDocumentValue(at start: Int, into events: inout [MonitorEvent]) throws(PushProtocolError) -> Int
+    mutating func parseDocumentValue(at start: Int, into events: inout [MonitorEvent]) throws(DeviceCloudProtocolError) -> Int
     {
         var i = start
         switch self.input.peek(i) {
@@ -899,7 +899,7 @@ struct JSONEnvelopeParser {
     }
 
     /// Parses the value of `Msg` at `i`: an object, an array of objects, or `null`.
-    mutating func parseMsgValue(at start: Int, into events: inout [MonitorEvent]) throws(PushProtocolError) -> Int {
+    mutating func parseMsgValue(at start: Int, into events: inout [MonitorEvent]) throws(DeviceCloudProtocolError) -> Int {
         var i = start
         switch self.input.peek(i) {
         case JSONByte.openBrace:
@@ -936,9 +936,9 @@ struct JSONEnvelopeParser {
     }
 
     @inline(__always)
-    func checkEventLimit(_ count: Int, at i: Int) throws(PushProtocolError) {
+    func checkEventLimit(_ count: Int, at i: Int) throws(DeviceCloudProtocolError) {
         guard count < self.limits.maximumEventsPerBatch else {
-            throw PushProtocolError(
+            throw DeviceCloudProtocolError(
                 .tooManyEvents,
                 "JSON document: more than \(self.limits.maximumEventsPerBatch) events (limit reached at byte \(i))"
             )
@@ -951,7 +951,7 @@ struct JSONEnvelopeParser {
     /// String fields are made once the entry is complete, from the recorded tokens; a field
     /// whose bytes equal the same field of the previous event reuses that event's String (no
     /// allocation: events of one block often share topic, timestamp, group and resource type).
-    mutating func parseMsgEntry(at start: Int, into events: inout [MonitorEvent]) throws(PushProtocolError) -> Int {
+    mutating func parseMsgEntry(at start: Int, into events: inout [MonitorEvent]) throws(DeviceCloudProtocolError) -> Int {
         var topic = StringToken.absent
         var operation = StringToken.absent
         var timestamp = StringToken.absent

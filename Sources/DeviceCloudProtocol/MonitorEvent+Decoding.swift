@@ -19,9 +19,9 @@ extension MonitorEvent {
     ///
     /// - Parameter type: The type to decode; inferred from the context when omitted.
     /// - Returns: The decoded resource.
-    /// - Throws: ``PushProtocolError`` with code ``PushProtocolError/Code/unsupportedResourceDecoding``
+    /// - Throws: ``DeviceCloudProtocolError`` with code ``DeviceCloudProtocolError/Code/unsupportedResourceDecoding``
     ///   whose message describes the `DecodingError` (what was expected and where).
-    public func decode<T: Decodable>(_ type: T.Type = T.self) throws(PushProtocolError) -> T {
+    public func decode<T: Decodable>(_ type: T.Type = T.self) throws(DeviceCloudProtocolError) -> T {
         switch self.format {
         case .json:
             let decoder = JSONDecoder()
@@ -29,7 +29,7 @@ extension MonitorEvent {
             do {
                 return try decoder.decode(T.self, from: Data(self.body.readableBytesView))
             } catch {
-                throw PushProtocolError(
+                throw DeviceCloudProtocolError(
                     .unsupportedResourceDecoding,
                     "cannot decode \(T.self) from the JSON \(self.resourceType): "
                         + ResourceDecodingErrorDescription.describe(error)

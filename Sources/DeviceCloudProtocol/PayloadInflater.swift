@@ -19,12 +19,12 @@ public final class PayloadInflater {
 
     /// Creates an inflater for zlib (RFC 1950) streams.
     ///
-    /// - Throws: ``PushProtocolError`` when zlib cannot allocate its state.
-    public init() throws(PushProtocolError) {
+    /// - Throws: ``DeviceCloudProtocolError`` when zlib cannot allocate its state.
+    public init() throws(DeviceCloudProtocolError) {
         do {
             self.decompressor = try ZlibDecompressor(algorithm: .zlib)
         } catch {
-            throw PushProtocolError(.corruptCompressedPayload, "zlib could not be initialised: \(error)")
+            throw DeviceCloudProtocolError(.corruptCompressedPayload, "zlib could not be initialised: \(error)")
         }
     }
 
@@ -34,11 +34,11 @@ public final class PayloadInflater {
     ///   - payload: the compressed bytes.
     ///   - maximumSize: the largest inflated size accepted.
     /// - Returns: the inflated bytes, at most `maximumSize` of them.
-    /// - Throws: ``PushProtocolError`` with `decompressedPayloadTooLarge` past `maximumSize`,
+    /// - Throws: ``DeviceCloudProtocolError`` with `decompressedPayloadTooLarge` past `maximumSize`,
     ///   or `corruptCompressedPayload` for data zlib rejects.
-    public func inflate(_ payload: ByteBuffer, maximumSize: Int) throws(PushProtocolError) -> ByteBuffer {
+    public func inflate(_ payload: ByteBuffer, maximumSize: Int) throws(DeviceCloudProtocolError) -> ByteBuffer {
         guard payload.readableBytes > 0 else {
-            throw PushProtocolError(.corruptCompressedPayload, "empty zlib payload")
+            throw DeviceCloudProtocolError(.corruptCompressedPayload, "empty zlib payload")
         }
         var input = payload
         var output = ByteBuffer()
@@ -46,7 +46,7 @@ public final class PayloadInflater {
         do {
             try self.decompressor.reset()
         } catch {
-            throw PushProtocolError(.corruptCompressedPayload, "zlib could not be reset: \(error)")
+            throw DeviceCloudProtocolError(.corruptCompressedPayload, "zlib could not be reset: \(error)")
         }
         while true {
             do {
@@ -60,22 +60,22 @@ public final class PayloadInflater {
                 guard output.readableBytes <= maximumSize else { throw self.tooLarge(payload, maximumSize) }
                 self.lastSize = max(output.readableBytes, 1 << 10)
                 return output
-            } catch let error as PushProtocolError {
+            } catch let error as DeviceCloudProtocolError {
                 throw error
             } catch let error as CompressNIOError where error == .bufferOverflow {
                 // The buffer is full and zlib has more: grow, up to the cap.
                 guard output.readableBytes < maximumSize else { throw self.tooLarge(payload, maximumSize) }
                 output.reserveCapacity(min(output.capacity * 2, maximumSize))
             } catch let error as CompressNIOError where error == .inputBufferOverflow {
-                throw PushProtocolError(.corruptCompressedPayload, "the zlib stream ends early")
+                throw DeviceCloudProtocolError(.corruptCompressedPayload, "the zlib stream ends early")
             } catch {
-                throw PushProtocolError(.corruptCompressedPayload, "zlib rejected the payload: \(error)")
+                throw DeviceCloudProtocolError(.corruptCompressedPayload, "zlib rejected the payload: \(error)")
             }
         }
     }
 
-    private func tooLarge(_ payload: ByteBuffer, _ maximumSize: Int) -> PushProtocolError {
-        PushProtocolError(
+    private func tooLarge(_ payload: ByteBuffer, _ maximumSize: Int) -> DeviceCloudProtocolError {
+        DeviceCloudProtocolError(
             .decompressedPayloadTooLarge,
             "a \(payload.readableBytes)-byte payload inflates past the \(maximumSize)-byte limit"
         )

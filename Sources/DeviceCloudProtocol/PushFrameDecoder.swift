@@ -32,7 +32,7 @@ public struct PushFrameDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
         else { return nil }
 
         guard let type = PushMessage.MessageType(rawValue: rawType) else {
-            throw PushProtocolError(.unknownMessageType, "unknown message type 0x\(String(rawType, radix: 16))")
+            throw DeviceCloudProtocolError(.unknownMessageType, "unknown message type 0x\(String(rawType, radix: 16))")
         }
         if type == .publishMessageReceived, self.acceptsShortAcknowledgement, length != 4 {
             // Short form: type, blockId, status; the four bytes after the type are not a length.
@@ -42,7 +42,7 @@ public struct PushFrameDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
             return .publishMessageReceived(PublishMessageReceived(blockID: blockID, status: status))
         }
         guard length <= self.maximumFrameLength else {
-            throw PushProtocolError(
+            throw DeviceCloudProtocolError(
                 .frameTooLarge,
                 "frame of type \(type) declares \(length) bytes; the limit is \(self.maximumFrameLength)"
             )
@@ -60,7 +60,7 @@ public struct PushFrameDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
             return message
         }
         if buffer.readableBytes > 0 {
-            throw PushProtocolError(
+            throw DeviceCloudProtocolError(
                 .truncatedStream,
                 "the connection closed inside a frame (\(buffer.readableBytes) bytes of it received)"
             )
@@ -69,8 +69,8 @@ public struct PushFrameDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
     }
 
     private static func parse(_ type: PushMessage.MessageType, body: inout ByteBuffer) throws -> PushMessage {
-        func truncated() -> PushProtocolError {
-            PushProtocolError(.malformedFrame, "\(type) frame of \(body.writerIndex) bytes is too short for its fields")
+        func truncated() -> DeviceCloudProtocolError {
+            DeviceCloudProtocolError(.malformedFrame, "\(type) frame of \(body.writerIndex) bytes is too short for its fields")
         }
         switch type {
         case .connectRequest:
@@ -96,14 +96,14 @@ public struct PushFrameDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
                 let payloadSize = body.readInteger(as: UInt32.self)
             else { throw truncated() }
             guard let compression = PayloadCompression(rawValue: rawCompression) else {
-                throw PushProtocolError(.unknownCompression, "block \(blockID) names compression \(rawCompression)")
+                throw DeviceCloudProtocolError(.unknownCompression, "block \(blockID) names compression \(rawCompression)")
             }
             guard let format = PayloadFormat(rawValue: rawFormat) else {
-                throw PushProtocolError(.unknownFormat, "block \(blockID) names format \(rawFormat)")
+                throw DeviceCloudProtocolError(.unknownFormat, "block \(blockID) names format \(rawFormat)")
             }
             // Trailing bytes after payloadSize are ignored, as the service's documentation example has some.
             guard let payload = body.readSlice(length: Int(payloadSize)) else {
-                throw PushProtocolError(
+                throw DeviceCloudProtocolError(
                     .malformedFrame,
                     "block \(blockID) declares a payload of \(payloadSize) bytes but its frame holds \(body.readableBytes)"
                 )

@@ -26,11 +26,11 @@ public struct PushFrameEncoder: MessageToByteEncoder, Sendable {
     /// Appends the 16 bytes that precede a PublishMessage's payload (frame header and block
     /// prefix), so a server can send the payload itself without copying it into the frame.
     ///
-    /// - Throws: ``PushProtocolError`` with code `malformedFrame` for a payload over 4 GiB.
+    /// - Throws: ``DeviceCloudProtocolError`` with code `malformedFrame` for a payload over 4 GiB.
     public static func writePublishHeader(_ publish: PublishMessage, into buffer: inout ByteBuffer) throws {
         let size = publish.payload.readableBytes
         guard size <= Int(UInt32.max) - 10 else {
-            throw PushProtocolError(.malformedFrame, "payload of \(size) bytes does not fit a frame")
+            throw DeviceCloudProtocolError(.malformedFrame, "payload of \(size) bytes does not fit a frame")
         }
         buffer.writeInteger(PushMessage.MessageType.publishMessage.rawValue)
         buffer.writeInteger(UInt32(10 + size))
@@ -43,7 +43,7 @@ public struct PushFrameEncoder: MessageToByteEncoder, Sendable {
 
     /// Appends one message's frame to `buffer`.
     ///
-    /// - Throws: ``PushProtocolError`` with code `malformedFrame` when a field does not fit its
+    /// - Throws: ``DeviceCloudProtocolError`` with code `malformedFrame` when a field does not fit its
     ///   wire width (a user name or password over 65,535 bytes, a payload over 4 GiB).
     public static func write(
         _ message: PushMessage,
@@ -57,7 +57,7 @@ public struct PushFrameEncoder: MessageToByteEncoder, Sendable {
             let password = Array(request.password.utf8)
             guard user.count <= UInt16.max, password.count <= UInt16.max else {
                 buffer.moveWriterIndex(to: buffer.writerIndex - 2)
-                throw PushProtocolError(.malformedFrame, "user name or password longer than 65,535 bytes")
+                throw DeviceCloudProtocolError(.malformedFrame, "user name or password longer than 65,535 bytes")
             }
             buffer.writeInteger(UInt32(2 + 2 + user.count + 2 + password.count + 4))
             buffer.writeInteger(request.version)

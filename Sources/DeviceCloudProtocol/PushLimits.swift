@@ -1,6 +1,6 @@
 /// Caps that keep memory bounded whatever a peer sends.
 ///
-/// Exceeding any of them is a ``PushProtocolError``, never an allocation of the declared size.
+/// Exceeding any of them is a ``DeviceCloudProtocolError``, never an allocation of the declared size.
 public struct PushLimits: Sendable, Hashable {
     /// The largest payload length a frame header may declare. Default 16 MiB.
     public var maximumFrameLength: Int

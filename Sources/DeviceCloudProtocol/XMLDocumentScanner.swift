@@ -23,14 +23,14 @@ enum XMLDocumentScanner {
     static let maximumDepth = 512
 
     /// Scans `document`'s readable bytes; see the type's documentation for the rules.
-    static func events(in document: ByteBuffer, limits: PushLimits) throws(PushProtocolError) -> [MonitorEvent] {
-        let result = document.withUnsafeReadableBytes { bytes -> Result<[MonitorEvent], PushProtocolError> in
+    static func events(in document: ByteBuffer, limits: PushLimits) throws(DeviceCloudProtocolError) -> [MonitorEvent] {
+        let result = document.withUnsafeReadableBytes { bytes -> Result<[MonitorEvent], DeviceCloudProtocolError> in
             var scanner = XMLEnvelopeScanner(
                 lexer: XMLLexer(bytes: bytes, context: "XML document"),
                 document: document,
                 limits: limits
             )
-            do throws(PushProtocolError) {
+            do throws(DeviceCloudProtocolError) {
                 return .success(try scanner.parseDocument())
             } catch {
                 return .failure(error)
@@ -47,7 +47,7 @@ private struct XMLEnvelopeScanner {
     let document: ByteBuffer
     let limits: PushLimits
 
-    mutating func parseDocument() throws(PushProtocolError) -> [MonitorEvent] {
+    mutating func parseDocument() throws(DeviceCloudProtocolError) -> [MonitorEvent] {
         try self.lexer.skipProlog()
         guard case .startTag(_, let rootName) = try self.lexer.nextContentToken() else {
             // `skipProlog` stops only at an element's `<`.
@@ -69,7 +69,7 @@ private struct XMLEnvelopeScanner {
                 case .startTag(let tagStart, let name):
                     if self.lexer.equals(name, "Msg") {
                         guard events.count < self.limits.maximumEventsPerBatch else {
-                            throw PushProtocolError(
+                            throw DeviceCloudProtocolError(
                                 .tooManyEvents,
                                 "XML document: more than \(self.limits.maximumEventsPerBatch) events "
                                     + "(limit reached at byte \(tagStart))"
@@ -92,7 +92,7 @@ private struct XMLEnvelopeScanner {
     }
 
     /// Parses a `Msg` element whose start tag's name has just been read.
-    mutating func parseMsg(tagStart: Int) throws(PushProtocolError) -> MonitorEvent {
+    mutating func parseMsg(tagStart: Int) throws(DeviceCloudProtocolError) -> MonitorEvent {
         var topic: String?
         var operation: MonitorEvent.Operation?
         var timestamp: String?
@@ -145,17 +145,17 @@ private struct XMLEnvelopeScanner {
             }
         }
         guard let topic else {
-            throw PushProtocolError(
+            throw DeviceCloudProtocolError(
                 .malformedDocument, "XML document: the <Msg> at byte \(tagStart) has no topic attribute")
         }
         guard let operation else {
-            throw PushProtocolError(
+            throw DeviceCloudProtocolError(
                 .malformedDocument,
                 "XML document: the <Msg> at byte \(tagStart) has no operation attribute"
             )
         }
         guard let resource else {
-            throw PushProtocolError(
+            throw DeviceCloudProtocolError(
                 .malformedDocument, "XML document: the <Msg> at byte \(tagStart) has no resource element")
         }
         guard
@@ -165,7 +165,7 @@ private struct XMLEnvelopeScanner {
             )
         else {
             // Unreachable: the bounds come from the readable bytes themselves.
-            throw PushProtocolError(
+            throw DeviceCloudProtocolError(
                 .malformedDocument, "XML document: resource at byte \(resource.start) is out of bounds")
         }
         return MonitorEvent(
@@ -238,9 +238,9 @@ struct XMLLexer {
     // MARK: Errors
 
     @inline(never)
-    func malformed(_ what: String, at i: Int) -> PushProtocolError {
+    func malformed(_ what: String, at i: Int) -> DeviceCloudProtocolError {
         if i >= self.end {
-            return PushProtocolError(
+            return DeviceCloudProtocolError(
                 .malformedDocument,
                 "\(self.context): unexpected end of input at byte \(self.end) (\(what))"
             )
@@ -252,7 +252,7 @@ struct XMLLexer {
         } else {
             shown = "0x" + String(byte, radix: 16, uppercase: true)
         }
-        return PushProtocolError(.malformedDocument, "\(self.context): \(what) at byte \(i), found \(shown)")
+        return DeviceCloudProtocolError(.malformedDocument, "\(self.context): \(what) at byte \(i), found \(shown)")
     }
 
     // MARK: Primitives
@@ -312,7 +312,7 @@ struct XMLLexer {
 
     /// Validates the non-ASCII character at `k` and returns the index after it.
     @inline(__always)
-    func skipNonASCII(at k: Int) throws(PushProtocolError) -> Int {
+    func skipNonASCII(at k: Int) throws(DeviceCloudProtocolError) -> Int {
         guard let next = UTF8Validation.endOfSequence(in: self.bytes, at: k, end: self.end) else {
             throw self.malformed("invalid UTF-8", at: k)
         }
@@ -326,7 +326,7 @@ struct XMLLexer {
     /// Validates one character at `k` that may appear in text, comments, CDATA sections and
     /// processing instructions; returns the index after it.
     @inline(__always)
-    func skipCharacter(at k: Int) throws(PushProtocolError) -> Int {
+    func skipCharacter(at k: Int) throws(DeviceCloudProtocolError) -> Int {
         let b = self.bytes[k]
         if b >= 0x20 && b < 0x80 { return k + 1 }
         if b >= 0x80 { return try self.skipNonASCII(at: k) }
@@ -348,7 +348,7 @@ struct XMLLexer {
     }
 
     /// Reads a Name at ``i`` (XML 1.0, fifth edition, name characters).
-    mutating func parseName(_ what: @autoclosure () -> String) throws(PushProtocolError) -> Range<Int> {
+    mutating func parseName(_ what: @autoclosure () -> String) throws(DeviceCloudProtocolError) -> Range<Int> {
         let start = self.i
         guard Self.isNameStart(self.peek(self.i)) else {
             throw self.malformed("expected \(what())", at: self.i)
@@ -388,7 +388,7 @@ struct XMLLexer {
 
     /// Validates the reference at `k` (`bytes[k] == '&'`); returns the index after it and
     /// the character it stands for.
-    func reference(at k: Int) throws(PushProtocolError) -> (next: Int, scalar: UInt32) {
+    func reference(at k: Int) throws(DeviceCloudProtocolError) -> (next: Int, scalar: UInt32) {
         if self.peek(k + 1) == 0x23 {  // &#
             var j = k + 2
             var value: UInt32 = 0
@@ -442,7 +442,7 @@ struct XMLLexer {
     // MARK: Markup
 
     /// Skips the comment at ``i`` (`<!--`).
-    mutating func skipComment() throws(PushProtocolError) {
+    mutating func skipComment() throws(DeviceCloudProtocolError) {
         let start = self.i
         var k = self.i + 4
         while k < self.end {
@@ -459,7 +459,7 @@ struct XMLLexer {
     }
 
     /// Skips the CDATA section at ``i`` (`<![CDATA[`) and returns its content.
-    mutating func scanCDATA() throws(PushProtocolError) -> Range<Int> {
+    mutating func scanCDATA() throws(DeviceCloudProtocolError) -> Range<Int> {
         let start = self.i
         let contentStart = self.i + 9
         var k = contentStart
@@ -474,7 +474,7 @@ struct XMLLexer {
     }
 
     /// Skips the processing instruction at ``i`` (`<?`), which must not be an XML declaration.
-    mutating func skipProcessingInstruction() throws(PushProtocolError) {
+    mutating func skipProcessingInstruction() throws(DeviceCloudProtocolError) {
         let start = self.i
         self.i += 2
         let target = try self.parseName("a processing instruction target")
@@ -503,7 +503,7 @@ struct XMLLexer {
 
     /// Skips a byte order mark, the XML declaration, and then comments, processing
     /// instructions and whitespace up to the root element's `<`.
-    mutating func skipProlog() throws(PushProtocolError) {
+    mutating func skipProlog() throws(DeviceCloudProtocolError) {
         if self.end >= 3 && self.bytes[0] == 0xEF && self.bytes[1] == 0xBB && self.bytes[2] == 0xBF {
             self.i = 3  // UTF-8 byte order mark
         }
@@ -528,7 +528,7 @@ struct XMLLexer {
     }
 
     /// Parses `<?xml version="1.x" encoding="…" standalone="…"?>` at ``i``.
-    mutating func parseXMLDeclaration() throws(PushProtocolError) {
+    mutating func parseXMLDeclaration() throws(DeviceCloudProtocolError) {
         let start = self.i
         self.i += 5
         guard let version = try self.declarationPseudoAttribute("version") else {
@@ -560,7 +560,7 @@ struct XMLLexer {
 
     /// Reads ` name = "value"` of the XML declaration when `name` comes next; otherwise
     /// leaves ``i`` unchanged and returns `nil`.
-    mutating func declarationPseudoAttribute(_ name: StaticString) throws(PushProtocolError) -> Range<Int>? {
+    mutating func declarationPseudoAttribute(_ name: StaticString) throws(DeviceCloudProtocolError) -> Range<Int>? {
         let saved = self.i
         guard self.skipWhitespace(), self.hasPrefix(name, at: self.i) else {
             self.i = saved
@@ -598,7 +598,7 @@ struct XMLLexer {
     }
 
     /// After the root element: only whitespace, comments and processing instructions.
-    mutating func skipEpilog() throws(PushProtocolError) {
+    mutating func skipEpilog() throws(DeviceCloudProtocolError) {
         while true {
             self.skipWhitespace()
             if self.i >= self.end { return }
@@ -615,7 +615,7 @@ struct XMLLexer {
     // MARK: Content
 
     /// Reads the next piece of content; comments and processing instructions are skipped.
-    mutating func nextContentToken() throws(PushProtocolError) -> ContentToken {
+    mutating func nextContentToken() throws(DeviceCloudProtocolError) -> ContentToken {
         while true {
             guard self.i < self.end else { return .end }
             guard self.bytes[self.i] == 0x3C else {  // <
@@ -661,7 +661,7 @@ struct XMLLexer {
 
     /// Validates character data from ``i`` up to the next `<` (or the end); returns whether
     /// it contains references.
-    mutating func scanCharacterData() throws(PushProtocolError) -> Bool {
+    mutating func scanCharacterData() throws(DeviceCloudProtocolError) -> Bool {
         let start = self.i
         var hasReference = false
         var k = self.i
@@ -690,7 +690,7 @@ struct XMLLexer {
 
     /// Reads the next attribute of the current start tag, or `nil` at its end (setting
     /// ``tagSelfClosing``). Rejects duplicate attribute names.
-    mutating func nextAttribute() throws(PushProtocolError) -> Attribute? {
+    mutating func nextAttribute() throws(DeviceCloudProtocolError) -> Attribute? {
         let hadSpace = self.skipWhitespace()
         switch self.peek(self.i) {
         case 0x3E:  // >
@@ -751,7 +751,7 @@ struct XMLLexer {
     }
 
     /// Remembers an attribute name of the current start tag; rejects a repeated one.
-    mutating func recordAttributeName(_ name: Range<Int>) throws(PushProtocolError) {
+    mutating func recordAttributeName(_ name: Range<Int>) throws(DeviceCloudProtocolError) {
         let linearLimit = 16
         if self.attributeNames.count < linearLimit {
             for previous in self.attributeNames where self.equals(previous, name) {
@@ -842,7 +842,7 @@ struct XMLLexer {
     }
 
     /// Checks that an end tag closes the element named `open`.
-    func checkEndTag(_ name: Range<Int>, matches open: Range<Int>) throws(PushProtocolError) {
+    func checkEndTag(_ name: Range<Int>, matches open: Range<Int>) throws(DeviceCloudProtocolError) {
         guard self.equals(name, open) else {
             throw self.malformed(
                 "end tag </\(self.string(name))> does not match <\(self.string(open))>",
@@ -854,7 +854,7 @@ struct XMLLexer {
     /// Validates and skips the rest of an element whose start tag's name was just read
     /// (attributes included); `depth` is that element's nesting level. Returns the index after
     /// its end tag (or after `/>`).
-    mutating func skipRestOfElement(name: Range<Int>, depth: Int) throws(PushProtocolError) -> Int {
+    mutating func skipRestOfElement(name: Range<Int>, depth: Int) throws(DeviceCloudProtocolError) -> Int {
         guard depth <= XMLDocumentScanner.maximumDepth else {
             throw self.malformed("nesting deeper than \(XMLDocumentScanner.maximumDepth) levels", at: name.lowerBound)
         }

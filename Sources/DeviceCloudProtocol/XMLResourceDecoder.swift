@@ -21,19 +21,19 @@ import NIOCore
 struct XMLResourceDecoder {
     /// Decodes `type` from the XML element in `body`.
     ///
-    /// - Throws: ``PushProtocolError`` with code ``PushProtocolError/Code/unsupportedResourceDecoding``
+    /// - Throws: ``DeviceCloudProtocolError`` with code ``DeviceCloudProtocolError/Code/unsupportedResourceDecoding``
     ///   when the body is not a well-formed element or does not fit `type`.
-    func decode<T: Decodable>(_ type: T.Type, from body: ByteBuffer) throws(PushProtocolError) -> T {
+    func decode<T: Decodable>(_ type: T.Type, from body: ByteBuffer) throws(DeviceCloudProtocolError) -> T {
         let root: XMLElementNode
         do {
             root = try XMLElementNode.parse(body)
         } catch {
-            throw PushProtocolError(.unsupportedResourceDecoding, "the XML body is not well formed: \(error.message)")
+            throw DeviceCloudProtocolError(.unsupportedResourceDecoding, "the XML body is not well formed: \(error.message)")
         }
         do {
             return try XMLElementDecoder(node: root, codingPath: []).decodeValue(T.self)
         } catch {
-            throw PushProtocolError(
+            throw DeviceCloudProtocolError(
                 .unsupportedResourceDecoding,
                 "cannot decode \(T.self) from the XML <\(root.name)>: "
                     + ResourceDecodingErrorDescription.describe(error)
@@ -96,10 +96,10 @@ struct XMLElementNode {
 
     /// Parses the single element in `body`. A byte order mark, an XML declaration, comments,
     /// processing instructions and whitespace may surround it.
-    static func parse(_ body: ByteBuffer) throws(PushProtocolError) -> XMLElementNode {
-        let result = body.withUnsafeReadableBytes { bytes -> Result<XMLElementNode, PushProtocolError> in
+    static func parse(_ body: ByteBuffer) throws(DeviceCloudProtocolError) -> XMLElementNode {
+        let result = body.withUnsafeReadableBytes { bytes -> Result<XMLElementNode, DeviceCloudProtocolError> in
             var lexer = XMLLexer(bytes: bytes, context: "XML resource")
-            do throws(PushProtocolError) {
+            do throws(DeviceCloudProtocolError) {
                 return .success(try Self.parse(&lexer))
             } catch {
                 return .failure(error)
@@ -108,7 +108,7 @@ struct XMLElementNode {
         return try result.get()
     }
 
-    private static func parse(_ lexer: inout XMLLexer) throws(PushProtocolError) -> XMLElementNode {
+    private static func parse(_ lexer: inout XMLLexer) throws(DeviceCloudProtocolError) -> XMLElementNode {
         try lexer.skipProlog()
         guard case .startTag(_, let rootName) = try lexer.nextContentToken() else {
             // `skipProlog` stops only at an element's `<`.
@@ -159,7 +159,7 @@ struct XMLElementNode {
 
     private static func readAttributes(
         into node: inout XMLElementNode, _ lexer: inout XMLLexer
-    ) throws(PushProtocolError) {
+    ) throws(DeviceCloudProtocolError) {
         while let attribute = try lexer.nextAttribute() {
             node.attributes.append((lexer.string(attribute.name), lexer.attributeValue(attribute)))
         }

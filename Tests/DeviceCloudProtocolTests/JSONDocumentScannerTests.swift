@@ -149,7 +149,7 @@ struct JSONDocumentScannerTests {
         let four = ByteBuffer(
             string: #"{"Document":{"Msg":["# + Array(repeating: entry, count: 4).joined(separator: ",") + "]}}")
         let limits = try PushLimits(maximumEventsPerBatch: 3)
-        let error = #expect(throws: PushProtocolError.self) {
+        let error = #expect(throws: DeviceCloudProtocolError.self) {
             try DocumentDecoder.events(in: four, format: .json, limits: limits)
         }
         #expect(error?.code == .tooManyEvents)
@@ -160,7 +160,7 @@ struct JSONDocumentScannerTests {
         // The limit is hit before the rest of the document is read: garbage after the excess
         // entry's start is never reached.
         let truncatedAfterLimit = ByteBuffer(string: #"{"Document":{"Msg":["# + entry + "," + entry + ",{garbage")
-        let early = #expect(throws: PushProtocolError.self) {
+        let early = #expect(throws: DeviceCloudProtocolError.self) {
             try DocumentDecoder.events(
                 in: truncatedAfterLimit, format: .json, limits: try PushLimits(maximumEventsPerBatch: 2))
         }
@@ -178,14 +178,14 @@ struct JSONDocumentScannerTests {
             return ByteBuffer(string: #"{"Document":{"Msg":{"topic":"t","operation":"U","R":{"v":"# + inner + "}}}}")
         }
         #expect(try DocumentDecoder.events(in: document(depth: 400), format: .json).count == 1)
-        let error = #expect(throws: PushProtocolError.self) {
+        let error = #expect(throws: DeviceCloudProtocolError.self) {
             try DocumentDecoder.events(in: document(depth: 600), format: .json)
         }
         #expect(error?.code == .malformedDocument)
         #expect(error?.message.contains("nesting") == true)
         // Far beyond the cap: must fail quickly, never overflow a stack.
         let deep = ByteBuffer(string: String(repeating: "[", count: 200_000))
-        #expect(throws: PushProtocolError.self) {
+        #expect(throws: DeviceCloudProtocolError.self) {
             try DocumentDecoder.events(in: deep, format: .json)
         }
     }
@@ -227,7 +227,7 @@ struct JSONDocumentScannerTests {
         #"{'Document':{}}"#,
     ])
     func malformedDocumentsAreRejected(_ text: String) {
-        let error = #expect(throws: PushProtocolError.self) {
+        let error = #expect(throws: DeviceCloudProtocolError.self) {
             try DocumentDecoder.events(in: ByteBuffer(string: text), format: .json)
         }
         #expect(error?.code == .malformedDocument)
@@ -241,7 +241,7 @@ struct JSONDocumentScannerTests {
             var buffer = ByteBuffer(string: #"{"Document":{"Msg":{"topic":""#)
             buffer.writeBytes(bad)
             buffer.writeString(#"","operation":"U","R":{}}}}"#)
-            let error = #expect(throws: PushProtocolError.self) {
+            let error = #expect(throws: DeviceCloudProtocolError.self) {
                 try DocumentDecoder.events(in: buffer, format: .json)
             }
             #expect(error?.code == .malformedDocument)
@@ -250,7 +250,7 @@ struct JSONDocumentScannerTests {
 
     @Test func errorMessagesNameTheByteOffset() {
         let text = #"{"Document":{"Msg":{"topic":"t","operation":"U","R":{"a":1 "b":2}}}}"#
-        let error = #expect(throws: PushProtocolError.self) {
+        let error = #expect(throws: DeviceCloudProtocolError.self) {
             try DocumentDecoder.events(in: ByteBuffer(string: text), format: .json)
         }
         #expect(error?.message.contains("at byte 59") == true)

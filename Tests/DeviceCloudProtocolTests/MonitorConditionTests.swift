@@ -88,7 +88,7 @@ struct MonitorConditionTests {
         ]
     )
     func malformed(_ text: String) {
-        #expect(throws: MonitorProtocolError.self) { try MonitorCondition(parsing: text) }
+        #expect(throws: DeviceCloudProtocolError.self) { try MonitorCondition(parsing: text) }
         do {
             _ = try MonitorCondition(parsing: text)
         } catch {
@@ -107,6 +107,6 @@ struct MonitorConditionTests {
     @Test("oversized input is refused before parsing")
     func tooLong() {
         let text = "a='" + String(repeating: "x", count: MonitorCondition.maximumParsedLength) + "'"
-        #expect(throws: MonitorProtocolError.self) { try MonitorCondition(parsing: text) }
+        #expect(throws: DeviceCloudProtocolError.self) { try MonitorCondition(parsing: text) }
     }
 }

@@ -57,7 +57,7 @@ struct MonitorDocumentTests {
         ]
     )
     func unwritable(_ definition: MonitorDefinition) {
-        #expect(throws: MonitorProtocolError.self) { try definition.xmlDocument() }
+        #expect(throws: DeviceCloudProtocolError.self) { try definition.xmlDocument() }
     }
 
     @Test("the sample create body reads with every element")
@@ -75,7 +75,7 @@ struct MonitorDocumentTests {
 
     @Test("malformed bodies are refused", arguments: ["<Monitor>", "<Other/>", "<Monitor><monBatchSize>ten</monBatchSize></Monitor>", ""])
     func malformedBody(_ text: String) {
-        #expect(throws: MonitorProtocolError.self) { try MonitorDefinition(xml: ByteBuffer(string: text)) }
+        #expect(throws: DeviceCloudProtocolError.self) { try MonitorDefinition(xml: ByteBuffer(string: text)) }
     }
 
     @Test("the sample JSON list reads with numbers as numbers and enums as enums")
@@ -134,7 +134,7 @@ struct MonitorDocumentTests {
         #expect(try MonitorCreationResult(xml: try fixture("ws-monitor-create-result.xml")).monitorID == 178_008)
         let written = MonitorCreationResult(monitorID: 9).xmlDocument()
         #expect(try MonitorCreationResult(xml: written).monitorID == 9)
-        #expect(throws: MonitorProtocolError.self) {
+        #expect(throws: DeviceCloudProtocolError.self) {
             try MonitorCreationResult(xml: ByteBuffer(string: "<result><location>Monitor/</location></result>"))
         }
     }

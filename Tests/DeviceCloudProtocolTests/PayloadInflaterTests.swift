@@ -30,7 +30,7 @@ struct PayloadInflaterTests {
     func bomb() throws {
         let bomb = try self.deflate(ByteBuffer(repeating: 0, count: 64 << 20))
         #expect(bomb.readableBytes < 100_000)
-        let error = #expect(throws: PushProtocolError.self) {
+        let error = #expect(throws: DeviceCloudProtocolError.self) {
             try PayloadInflater().inflate(bomb, maximumSize: 1 << 20)
         }
         #expect(error?.code == .decompressedPayloadTooLarge)
@@ -43,7 +43,7 @@ struct PayloadInflaterTests {
         let atCap = ByteBuffer(repeating: 7, count: cap)
         #expect(try inflater.inflate(try self.deflate(atCap), maximumSize: cap).readableBytes == cap)
         for size in [cap + 1, (3 << 20) + (1 << 19)] {
-            let error = #expect(throws: PushProtocolError.self) {
+            let error = #expect(throws: DeviceCloudProtocolError.self) {
                 try inflater.inflate(try self.deflate(ByteBuffer(repeating: 7, count: size)), maximumSize: cap)
             }
             #expect(error?.code == .decompressedPayloadTooLarge, "\(size) bytes")
@@ -65,11 +65,11 @@ struct PayloadInflaterTests {
     func corrupt() throws {
         let inflater = try PayloadInflater()
         let garbage = ByteBuffer(bytes: [0x78, 0x9c, 0xff, 0xff, 0x00, 0x12, 0x34])
-        #expect(throws: PushProtocolError.self) { try inflater.inflate(garbage, maximumSize: 1 << 20) }
+        #expect(throws: DeviceCloudProtocolError.self) { try inflater.inflate(garbage, maximumSize: 1 << 20) }
         let good = try self.deflate(ByteBuffer(string: String(repeating: "abc", count: 1000)))
         let truncated = good.getSlice(at: good.readerIndex, length: good.readableBytes / 2) ?? ByteBuffer()
-        let error = #expect(throws: PushProtocolError.self) { try inflater.inflate(truncated, maximumSize: 1 << 20) }
+        let error = #expect(throws: DeviceCloudProtocolError.self) { try inflater.inflate(truncated, maximumSize: 1 << 20) }
         #expect(error?.code == .corruptCompressedPayload)
-        #expect(throws: PushProtocolError.self) { try inflater.inflate(ByteBuffer(), maximumSize: 1 << 20) }
+        #expect(throws: DeviceCloudProtocolError.self) { try inflater.inflate(ByteBuffer(), maximumSize: 1 << 20) }
     }
 }

@@ -84,7 +84,7 @@ struct PushFrameCodecTests {
         var decoder = PushFrameDecoder()
         #expect(try decoder.decode(buffer: &capture) == .connectRequest(expected))
         #expect(capture.readableBytesView.elementsEqual([0x0a]))
-        let error = #expect(throws: PushProtocolError.self) { try decoder.decodeLast(buffer: &capture, seenEOF: true) }
+        let error = #expect(throws: DeviceCloudProtocolError.self) { try decoder.decodeLast(buffer: &capture, seenEOF: true) }
         #expect(error?.code == .truncatedStream)
         let frame = try fixture("connect-request.bin").getSlice(at: 0, length: 29)
         #expect(try self.encode(.connectRequest(expected)) == frame)
@@ -131,10 +131,10 @@ struct PushFrameCodecTests {
 
     @Test("an unknown message type is a typed error")
     func unknownType() {
-        #expect(throws: PushProtocolError.self) { try self.decodeAll(hex("0009 00000000")) }
+        #expect(throws: DeviceCloudProtocolError.self) { try self.decodeAll(hex("0009 00000000")) }
         do {
             _ = try self.decodeAll(hex("0009 00000000"))
-        } catch let error as PushProtocolError {
+        } catch let error as DeviceCloudProtocolError {
             #expect(error.code == .unknownMessageType)
         } catch {
             Issue.record("unexpected \(error)")
@@ -145,14 +145,14 @@ struct PushFrameCodecTests {
     func oversizeLength() throws {
         var decoder = PushFrameDecoder(limits: try PushLimits(maximumFrameLength: 1 << 20))
         var header = hex("0003 ffffffff")
-        let error = #expect(throws: PushProtocolError.self) { try decoder.decode(buffer: &header) }
+        let error = #expect(throws: DeviceCloudProtocolError.self) { try decoder.decode(buffer: &header) }
         #expect(error?.code == .frameTooLarge)
     }
 
     @Test("payloadSize larger than its frame is malformed; extra trailing bytes are ignored")
     func payloadSizeChecks() throws {
         let tooLarge = hex("0003 0000000c 0001 0001 00 01 00000005 7b7d")
-        let error = #expect(throws: PushProtocolError.self) { try self.decodeAll(tooLarge) }
+        let error = #expect(throws: DeviceCloudProtocolError.self) { try self.decodeAll(tooLarge) }
         #expect(error?.code == .malformedFrame)
 
         let trailing = hex("0003 00000010 0001 0001 00 01 00000002 7b7d aabbccdd")
@@ -165,11 +165,11 @@ struct PushFrameCodecTests {
 
     @Test("unknown compression and format bytes are typed errors")
     func unknownCompressionAndFormat() {
-        let compression = #expect(throws: PushProtocolError.self) {
+        let compression = #expect(throws: DeviceCloudProtocolError.self) {
             try self.decodeAll(hex("0003 0000000a 0001 0001 07 01 00000000"))
         }
         #expect(compression?.code == .unknownCompression)
-        let format = #expect(throws: PushProtocolError.self) {
+        let format = #expect(throws: DeviceCloudProtocolError.self) {
             try self.decodeAll(hex("0003 0000000a 0001 0001 00 05 00000000"))
         }
         #expect(format?.code == .unknownFormat)
@@ -177,13 +177,13 @@ struct PushFrameCodecTests {
 
     @Test("a stream that ends inside a frame is truncated")
     func truncatedAtClose() {
-        let error = #expect(throws: PushProtocolError.self) { try self.decodeAll(hex("0002 00000004 00c8")) }
+        let error = #expect(throws: DeviceCloudProtocolError.self) { try self.decodeAll(hex("0002 00000004 00c8")) }
         #expect(error?.code == .truncatedStream)
     }
 
     @Test("fields that do not fit their frame are malformed")
     func shortFields() {
-        let error = #expect(throws: PushProtocolError.self) { try self.decodeAll(hex("0001 00000004 0001 0009")) }
+        let error = #expect(throws: DeviceCloudProtocolError.self) { try self.decodeAll(hex("0001 00000004 0001 0009")) }
         #expect(error?.code == .malformedFrame)
     }
 

@@ -152,7 +152,7 @@ struct ResourceDecodingTests {
     }
 
     @Test func deviceCoreNeedsItsIdentity() {
-        let error = #expect(throws: PushProtocolError.self) {
+        let error = #expect(throws: DeviceCloudProtocolError.self) {
             try event(.xml, "<DeviceCore>...</DeviceCore>").decode(DeviceCore.self)
         }
         #expect(error?.code == .unsupportedResourceDecoding)
@@ -289,7 +289,7 @@ struct ResourceDecodingTests {
             #expect(try event(.json, #"{"at":"\#(text)"}"#).decode(Stamp.self).at == reference, "\(text)")
         }
         for bad in ["2015-13-01T00:00:00Z", "2015-02-29T00:00:00Z", "2015-06-14", "yesterday", "2015-06-14T25:00Z"] {
-            let error = #expect(throws: PushProtocolError.self) {
+            let error = #expect(throws: DeviceCloudProtocolError.self) {
                 try event(.xml, "<S><at>\(bad)</at></S>").decode(Stamp.self)
             }
             #expect(error?.code == .unsupportedResourceDecoding, "\(bad)")
@@ -324,13 +324,13 @@ struct ResourceDecodingTests {
             event(.xml, ""),
         ]
         for body in cases {
-            let error = #expect(throws: PushProtocolError.self, "\(body.bodyString)") {
+            let error = #expect(throws: DeviceCloudProtocolError.self, "\(body.bodyString)") {
                 try body.decode(Strict.self)
             }
             #expect(error?.code == .unsupportedResourceDecoding)
             #expect(error?.message.isEmpty == false)
         }
-        let nested = #expect(throws: PushProtocolError.self) {
+        let nested = #expect(throws: DeviceCloudProtocolError.self) {
             try event(.xml, "<S><count>1</count><child><flag>perhaps</flag></child></S>").decode(Strict.self)
         }
         #expect(nested?.message.contains("child.flag") == true)

@@ -88,14 +88,14 @@ struct XMLDocumentScannerTests {
     @Test func tooManyEventsIsDetectedWhileScanning() throws {
         let msg = #"<Msg topic="t" operation="update"><DataPoint/></Msg>"#
         let four = ByteBuffer(string: "<Document>" + String(repeating: msg, count: 4) + "</Document>")
-        let error = #expect(throws: PushProtocolError.self) {
+        let error = #expect(throws: DeviceCloudProtocolError.self) {
             try DocumentDecoder.events(in: four, format: .xml, limits: try PushLimits(maximumEventsPerBatch: 3))
         }
         #expect(error?.code == .tooManyEvents)
         #expect(
             try DocumentDecoder.events(in: four, format: .xml, limits: try PushLimits(maximumEventsPerBatch: 4)).count == 4)
         let truncatedAfterLimit = ByteBuffer(string: "<Document>" + msg + "<Msg <<<")
-        let early = #expect(throws: PushProtocolError.self) {
+        let early = #expect(throws: DeviceCloudProtocolError.self) {
             try DocumentDecoder.events(
                 in: truncatedAfterLimit, format: .xml, limits: try PushLimits(maximumEventsPerBatch: 1))
         }
@@ -110,7 +110,7 @@ struct XMLDocumentScannerTests {
                 string: #"<Document><Msg topic="t" operation="u"><R>"# + open + close + "</R></Msg></Document>")
         }
         #expect(try DocumentDecoder.events(in: document(depth: 400), format: .xml).count == 1)
-        let error = #expect(throws: PushProtocolError.self) {
+        let error = #expect(throws: DeviceCloudProtocolError.self) {
             try DocumentDecoder.events(in: document(depth: 600), format: .xml)
         }
         #expect(error?.code == .malformedDocument)
@@ -123,7 +123,7 @@ struct XMLDocumentScannerTests {
         let events = try DocumentDecoder.events(in: ByteBuffer(string: valid), format: .xml)
         #expect(events.count == 1)
         let repeated = #"<Document><Msg topic="t" operation="u"><R"# + attributes + #" a19999="x"/></Msg></Document>"#
-        let error = #expect(throws: PushProtocolError.self) {
+        let error = #expect(throws: DeviceCloudProtocolError.self) {
             try DocumentDecoder.events(in: ByteBuffer(string: repeated), format: .xml)
         }
         #expect(error?.message.contains("duplicate attribute a19999") == true)
@@ -170,7 +170,7 @@ struct XMLDocumentScannerTests {
         "<Document>\u{1}</Document>",
     ])
     func malformedDocumentsAreRejected(_ text: String) {
-        let error = #expect(throws: PushProtocolError.self) {
+        let error = #expect(throws: DeviceCloudProtocolError.self) {
             try DocumentDecoder.events(in: ByteBuffer(string: text), format: .xml)
         }
         #expect(error?.code == .malformedDocument)
@@ -183,7 +183,7 @@ struct XMLDocumentScannerTests {
                 var buffer = ByteBuffer(string: prefix)
                 buffer.writeBytes(bad)
                 buffer.writeString(#"" operation="u"><R/></Msg></Document>"#)
-                let error = #expect(throws: PushProtocolError.self) {
+                let error = #expect(throws: DeviceCloudProtocolError.self) {
                     try DocumentDecoder.events(in: buffer, format: .xml)
                 }
                 #expect(error?.code == .malformedDocument)

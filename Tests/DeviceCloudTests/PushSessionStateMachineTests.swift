@@ -204,7 +204,7 @@ struct PushSessionStateMachineTests {
     @Test("an invalid frame or an unexpected message while streaming is a protocol violation, not a reconnect")
     func protocolViolation() {
         var badFrame = Self.streaming()
-        Self.expectClose(badFrame.readFailed(PushProtocolError(.frameTooLarge, "too large")), 1)
+        Self.expectClose(badFrame.readFailed(DeviceCloudProtocolError(.frameTooLarge, "too large")), 1)
         Self.expectFail(badFrame.next(), .protocolViolation)
 
         var unexpected = Self.streaming()
@@ -212,7 +212,7 @@ struct PushSessionStateMachineTests {
         Self.expectFail(unexpected.next(), .protocolViolation)
 
         var truncated = Self.streaming()
-        Self.expectClose(truncated.readFailed(PushProtocolError(.truncatedStream, "cut")), 1)
+        Self.expectClose(truncated.readFailed(DeviceCloudProtocolError(.truncatedStream, "cut")), 1)
         Self.expectBackOff(truncated.next(), .zero)
     }
 
@@ -221,7 +221,7 @@ struct PushSessionStateMachineTests {
     @Test("an undecodable block ends the stream by default and is handed over with .deliver")
     func undecodable() throws {
         let block = try SampleEvents.block(4)
-        let error = PushProtocolError(.malformedDocument, "bad")
+        let error = DeviceCloudProtocolError(.malformedDocument, "bad")
         var failing = Self.streaming()
         Self.expectClose(failing.blockUndecodable(block, from: 1, error: error), 1)
         guard case .fail(let failure) = failing.next() else {
@@ -318,7 +318,7 @@ struct PushSessionStateMachineTests {
         Self.expectFinish(backingOff.next())
 
         var failed = Self.streaming()
-        Self.expectClose(failed.readFailed(PushProtocolError(.frameTooLarge, "x")), 1)
+        Self.expectClose(failed.readFailed(DeviceCloudProtocolError(.frameTooLarge, "x")), 1)
         let failedClosed1 = failed.close()
         #expect(failedClosed1 == nil)
         Self.expectFail(failed.next(), .protocolViolation)

@@ -107,7 +107,7 @@ struct PushSessionStreamingTests {
             }
             let sessionError = try #require(error as? PushSessionError)
             #expect(sessionError.code == .protocolViolation)
-            #expect((sessionError.underlying as? PushProtocolError)?.code == .frameTooLarge)
+            #expect((sessionError.underlying as? DeviceCloudProtocolError)?.code == .frameTooLarge)
         }
     }
 
@@ -133,7 +133,7 @@ struct PushSessionStreamingTests {
             let sessionError = try #require(error as? PushSessionError)
             #expect(sessionError.code == .undecodableBlock)
             #expect(sessionError.blockID == 9)
-            #expect((sessionError.underlying as? PushProtocolError)?.code == .decompressedPayloadTooLarge)
+            #expect((sessionError.underlying as? DeviceCloudProtocolError)?.code == .decompressedPayloadTooLarge)
         }
     }
 
@@ -152,7 +152,7 @@ struct PushSessionStreamingTests {
             }
             let sessionError = try #require(error as? PushSessionError)
             #expect(sessionError.code == .undecodableBlock)
-            #expect((sessionError.underlying as? PushProtocolError)?.code == .malformedDocument)
+            #expect((sessionError.underlying as? DeviceCloudProtocolError)?.code == .malformedDocument)
         }
     }
 }

@@ -35,7 +35,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 /// What a stream decodes to: its messages, then the code of the error that ended it, if any.
 struct Decoded {
     var messages: [PushMessage] = []
-    var failure: PushProtocolError.Code?
+    var failure: DeviceCloudProtocolError.Code?
 }
 
 /// Feeds `chunks` to one decoder as a channel would, then signals the end of the stream.
@@ -60,10 +60,10 @@ func decodeAll(_ chunks: [[UInt8]], acceptsShortAcknowledgement: Bool) -> Decode
                 result.messages.append(message)
             }
         }
-    } catch let error as PushProtocolError {
+    } catch let error as DeviceCloudProtocolError {
         result.failure = error.code
     } catch {
-        fuzzCheck(false, "the decoder threw a \(type(of: error)), not a PushProtocolError")
+        fuzzCheck(false, "the decoder threw a \(type(of: error)), not a DeviceCloudProtocolError")
     }
     return result
 }

@@ -30,7 +30,7 @@ public actor PushSession {
     private let group: any EventLoopGroup
     private let logger: Logger
     let core: PushSessionCore
-    private let decoder: Result<BlockDecoder, PushProtocolError>
+    private let decoder: Result<BlockDecoder, DeviceCloudProtocolError>
     /// Measures how long the current connection has been accepted, on the configured clock.
     private var acceptedFor: Stopwatch?
     private let eventsCounter: Counter
@@ -63,7 +63,7 @@ public actor PushSession {
                 undecodableBlocks: configuration.undecodableBlocks
             )
         )
-        self.decoder = Result { () throws(PushProtocolError) in try BlockDecoder(limits: configuration.limits) }
+        self.decoder = Result { () throws(DeviceCloudProtocolError) in try BlockDecoder(limits: configuration.limits) }
         let dimensions = [("monitor", "\(configuration.monitorID)")]
         self.eventsCounter = Counter(label: "devicecloud.push.events", dimensions: dimensions)
         self.bytesCounter = Counter(label: "devicecloud.push.bytes", dimensions: dimensions)
@@ -195,7 +195,7 @@ public actor PushSession {
             case .read(let connection, let timeout):
                 action = await self.read(connection, timeout: timeout)
             case .deliver(let message, let connection):
-                do throws(PushProtocolError) {
+                do throws(DeviceCloudProtocolError) {
                     return try self.makeBatch(message, from: connection)
                 } catch {
                     action = self.core.withMachine { $0.blockUndecodable(message, from: connection, error: error) }
@@ -285,7 +285,7 @@ public actor PushSession {
         return self.core.withMachine { $0.backoffElapsed() }
     }
 
-    private func makeBatch(_ publish: PublishMessage, from connection: PushConnection) throws(PushProtocolError) -> MonitorBatch {
+    private func makeBatch(_ publish: PublishMessage, from connection: PushConnection) throws(DeviceCloudProtocolError) -> MonitorBatch {
         if self.configuration.decoding == .raw {
             // Inflating only: the scanner never sees a raw session's documents.
             let document = try self.decoder.get().inflate(publish)

@@ -252,7 +252,7 @@ struct PushSessionStateMachine<Connection: Sendable>: Sendable {
             )
             return self.attemptFailed(failure, closing: connection)
         case .streaming(let connection):
-            if let protocolError = error as? PushProtocolError, protocolError.code != .truncatedStream {
+            if let protocolError = error as? DeviceCloudProtocolError, protocolError.code != .truncatedStream {
                 return self.end(
                     PushSessionError(
                         .protocolViolation,
@@ -306,7 +306,7 @@ struct PushSessionStateMachine<Connection: Sendable>: Sendable {
     }
 
     /// A delivered block could not be inflated or scanned.
-    mutating func blockUndecodable(_ message: PublishMessage, from connection: Connection, error: PushProtocolError) -> Action {
+    mutating func blockUndecodable(_ message: PublishMessage, from connection: Connection, error: DeviceCloudProtocolError) -> Action {
         let failure = PushSessionError(
             .undecodableBlock,
             monitorID: self.settings.monitorID,

@@ -126,10 +126,10 @@ public struct InventoryMonitor: Sendable, Hashable, CustomReflectable {
     /// Reads a monitor from a v1 JSON object, tolerating unknown fields and numbers sent as
     /// strings.
     ///
-    /// - Throws: ``MonitorProtocolError/Code/malformedDocument`` when `data` is not a JSON object.
-    public init(json data: Data) throws(MonitorProtocolError) {
+    /// - Throws: ``DeviceCloudProtocolError/Code/malformedDocument`` when `data` is not a JSON object.
+    public init(json data: Data) throws(DeviceCloudProtocolError) {
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw MonitorProtocolError(.malformedDocument, "a v1 monitor must be a JSON object")
+            throw DeviceCloudProtocolError(.malformedDocument, "a v1 monitor must be a JSON object")
         }
         self.init(object: object)
     }

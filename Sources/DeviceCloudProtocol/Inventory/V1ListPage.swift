@@ -32,17 +32,17 @@ public struct V1ListPage: Sendable, Hashable {
 
     /// Reads a page.
     ///
-    /// - Throws: ``MonitorProtocolError/Code/malformedDocument`` when `data` is not a JSON
+    /// - Throws: ``DeviceCloudProtocolError/Code/malformedDocument`` when `data` is not a JSON
     ///   object or its `list` is not an array.
-    public init(json data: Data) throws(MonitorProtocolError) {
+    public init(json data: Data) throws(DeviceCloudProtocolError) {
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw MonitorProtocolError(.malformedDocument, "a v1 list must be a JSON object")
+            throw DeviceCloudProtocolError(.malformedDocument, "a v1 list must be a JSON object")
         }
         let entries: [Any]
         switch object["list"] {
         case nil, is NSNull: entries = []
         case let array as [Any]: entries = array
-        default: throw MonitorProtocolError(.malformedDocument, "the v1 list's \"list\" must be an array")
+        default: throw DeviceCloudProtocolError(.malformedDocument, "the v1 list's \"list\" must be an array")
         }
         self.init(
             count: Self.integer(object["count"]),

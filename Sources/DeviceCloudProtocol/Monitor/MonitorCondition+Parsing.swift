@@ -11,12 +11,12 @@ extension MonitorCondition {
     /// optional parentheses. Keywords are case-insensitive; blanks around operators are
     /// optional. A value is single-quoted, a quote inside it written twice (`'O''Brien'`).
     ///
-    /// - Throws: ``MonitorProtocolError/Code/malformedCondition`` for anything else: an
+    /// - Throws: ``DeviceCloudProtocolError/Code/malformedCondition`` for anything else: an
     ///   unbalanced quote or parenthesis, a missing operator or value, trailing text, or input
     ///   beyond ``maximumParsedLength`` or ``maximumParsedDepth``.
-    public init(parsing text: String) throws(MonitorProtocolError) {
+    public init(parsing text: String) throws(DeviceCloudProtocolError) {
         guard text.utf8.count <= Self.maximumParsedLength else {
-            throw MonitorProtocolError(.malformedCondition, "the condition is longer than \(Self.maximumParsedLength) bytes")
+            throw DeviceCloudProtocolError(.malformedCondition, "the condition is longer than \(Self.maximumParsedLength) bytes")
         }
         var parser = MonitorConditionParser(bytes: Array(text.utf8))
         self = try parser.parseCondition()
@@ -33,7 +33,7 @@ struct MonitorConditionParser {
         self.bytes = bytes
     }
 
-    mutating func parseCondition() throws(MonitorProtocolError) -> MonitorCondition {
+    mutating func parseCondition() throws(DeviceCloudProtocolError) -> MonitorCondition {
         let condition = try self.parseOr()
         self.skipBlanks()
         guard self.index == self.bytes.count else {
@@ -42,7 +42,7 @@ struct MonitorConditionParser {
         return condition
     }
 
-    private mutating func parseOr() throws(MonitorProtocolError) -> MonitorCondition {
+    private mutating func parseOr() throws(DeviceCloudProtocolError) -> MonitorCondition {
         var condition = try self.parseAnd()
         while self.consumeKeyword("or") {
             condition = .or(condition, try self.parseAnd())
@@ -50,7 +50,7 @@ struct MonitorConditionParser {
         return condition
     }
 
-    private mutating func parseAnd() throws(MonitorProtocolError) -> MonitorCondition {
+    private mutating func parseAnd() throws(DeviceCloudProtocolError) -> MonitorCondition {
         var condition = try self.parsePrimary()
         while self.consumeKeyword("and") {
             condition = .and(condition, try self.parsePrimary())
@@ -58,7 +58,7 @@ struct MonitorConditionParser {
         return condition
     }
 
-    private mutating func parsePrimary() throws(MonitorProtocolError) -> MonitorCondition {
+    private mutating func parsePrimary() throws(DeviceCloudProtocolError) -> MonitorCondition {
         self.skipBlanks()
         if self.peek() == UInt8(ascii: "(") {
             guard self.depth < MonitorCondition.maximumParsedDepth else {
@@ -96,7 +96,7 @@ struct MonitorConditionParser {
         return .comparison(field, comparison, try self.parseQuotedValue())
     }
 
-    private mutating func parseFieldName() throws(MonitorProtocolError) -> MonitorFieldName {
+    private mutating func parseFieldName() throws(DeviceCloudProtocolError) -> MonitorFieldName {
         let start = self.index
         guard let first = self.peek(), MonitorFieldName.isIdentifierStart(first) else {
             throw self.error(self.index == self.bytes.count ? "expected a field name, found the end" : "expected a field name")
@@ -109,7 +109,7 @@ struct MonitorConditionParser {
     }
 
     /// `'…'` with `''` standing for one quote.
-    private mutating func parseQuotedValue() throws(MonitorProtocolError) -> String {
+    private mutating func parseQuotedValue() throws(DeviceCloudProtocolError) -> String {
         guard self.peek() == UInt8(ascii: "'") else {
             throw self.error("expected a single-quoted value")
         }
@@ -118,7 +118,7 @@ struct MonitorConditionParser {
         var value: [UInt8] = []
         while true {
             guard let byte = self.peek() else {
-                throw MonitorProtocolError(
+                throw DeviceCloudProtocolError(
                     .malformedCondition,
                     "the quote opened at offset \(opening) is never closed"
                 )
@@ -165,7 +165,7 @@ struct MonitorConditionParser {
         self.index < self.bytes.count ? self.bytes[self.index] : nil
     }
 
-    private func error(_ what: String) -> MonitorProtocolError {
-        MonitorProtocolError(.malformedCondition, "\(what) at offset \(self.index) of the condition")
+    private func error(_ what: String) -> DeviceCloudProtocolError {
+        DeviceCloudProtocolError(.malformedCondition, "\(what) at offset \(self.index) of the condition")
     }
 }

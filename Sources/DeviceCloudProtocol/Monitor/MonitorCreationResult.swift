@@ -12,14 +12,14 @@ public struct MonitorCreationResult: Sendable, Hashable {
 
     /// Reads the service's answer; the id is the number after the last `/` of the location.
     ///
-    /// - Throws: ``MonitorProtocolError/Code/malformedDocument``.
-    public init(xml body: ByteBuffer) throws(MonitorProtocolError) {
+    /// - Throws: ``DeviceCloudProtocolError/Code/malformedDocument``.
+    public init(xml body: ByteBuffer) throws(DeviceCloudProtocolError) {
         let root = try MonitorXML.root(body, named: "result")
         guard let location = root.child(named: "location")?.text.trimmingBlanks(),
             let idText = location.split(separator: "/").last,
             let id = UInt32(idText)
         else {
-            throw MonitorProtocolError(.malformedDocument, "the create result has no Monitor/{id} location")
+            throw DeviceCloudProtocolError(.malformedDocument, "the create result has no Monitor/{id} location")
         }
         self.monitorID = id
     }

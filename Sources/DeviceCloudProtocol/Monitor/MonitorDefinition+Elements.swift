@@ -1,10 +1,10 @@
 extension MonitorDefinition {
     /// The set elements as `(name, text)` pairs in document order.
     ///
-    /// - Throws: ``MonitorProtocolError/Code/invalidElementValue`` for a value the element cannot
+    /// - Throws: ``DeviceCloudProtocolError/Code/invalidElementValue`` for a value the element cannot
     ///   carry: no topics, a negative batch size, a duration that is not a whole number of its
     ///   unit, a header name or value that would break the `name: value` lines.
-    public func elements() throws(MonitorProtocolError) -> [(name: String, text: String)] {
+    public func elements() throws(DeviceCloudProtocolError) -> [(name: String, text: String)] {
         var elements: [(name: String, text: String)] = []
         for element in Self.fieldElements {
             if let text = try element.text(self) {
@@ -17,24 +17,24 @@ extension MonitorDefinition {
     /// One settable element: its name and how a definition writes it (`nil` when not set).
     struct FieldElement: Sendable {
         let name: String
-        let text: @Sendable (MonitorDefinition) throws(MonitorProtocolError) -> String?
+        let text: @Sendable (MonitorDefinition) throws(DeviceCloudProtocolError) -> String?
     }
 
     /// The settable elements in document order.
     static let fieldElements: [FieldElement] = [
-        FieldElement(name: MonitorElement.topic) { definition throws(MonitorProtocolError) in
-            try definition.topics.map { topics throws(MonitorProtocolError) in try MonitorTopics.join(topics) }
+        FieldElement(name: MonitorElement.topic) { definition throws(DeviceCloudProtocolError) in
+            try definition.topics.map { topics throws(DeviceCloudProtocolError) in try MonitorTopics.join(topics) }
         },
         FieldElement(name: MonitorElement.transportType) { $0.transportType?.rawValue },
         FieldElement(name: MonitorElement.formatType) { $0.format?.rawValue },
-        FieldElement(name: MonitorElement.batchSize) { definition throws(MonitorProtocolError) in
+        FieldElement(name: MonitorElement.batchSize) { definition throws(DeviceCloudProtocolError) in
             guard let batchSize = definition.batchSize else { return nil }
             guard batchSize >= 0 else {
-                throw MonitorProtocolError(.invalidElementValue, "\(MonitorElement.batchSize) cannot be negative")
+                throw DeviceCloudProtocolError(.invalidElementValue, "\(MonitorElement.batchSize) cannot be negative")
             }
             return String(batchSize)
         },
-        FieldElement(name: MonitorElement.batchDuration) { definition throws(MonitorProtocolError) in
+        FieldElement(name: MonitorElement.batchDuration) { definition throws(DeviceCloudProtocolError) in
             guard let duration = definition.batchDuration else { return nil }
             return try MonitorElementText.seconds(duration, element: MonitorElement.batchDuration)
         },
@@ -45,15 +45,15 @@ extension MonitorDefinition {
         FieldElement(name: MonitorElement.transportURL) { $0.transportURL },
         FieldElement(name: MonitorElement.transportToken) { $0.transportToken },
         FieldElement(name: MonitorElement.transportMethod) { $0.transportMethod?.rawValue },
-        FieldElement(name: MonitorElement.transportHeaders) { definition throws(MonitorProtocolError) in
+        FieldElement(name: MonitorElement.transportHeaders) { definition throws(DeviceCloudProtocolError) in
             guard let headers = definition.transportHeaders else { return nil }
             return try Self.headerLines(headers)
         },
-        FieldElement(name: MonitorElement.connectTimeout) { definition throws(MonitorProtocolError) in
+        FieldElement(name: MonitorElement.connectTimeout) { definition throws(DeviceCloudProtocolError) in
             guard let timeout = definition.connectTimeout else { return nil }
             return try MonitorElementText.milliseconds(timeout, element: MonitorElement.connectTimeout)
         },
-        FieldElement(name: MonitorElement.responseTimeout) { definition throws(MonitorProtocolError) in
+        FieldElement(name: MonitorElement.responseTimeout) { definition throws(DeviceCloudProtocolError) in
             guard let timeout = definition.responseTimeout else { return nil }
             return try MonitorElementText.milliseconds(timeout, element: MonitorElement.responseTimeout)
         },
@@ -73,12 +73,12 @@ extension MonitorDefinition {
     static func read(
         _ elements: [String: String],
         strict: Bool
-    ) throws(MonitorProtocolError) -> (definition: MonitorDefinition, leftovers: [String: String]) {
+    ) throws(DeviceCloudProtocolError) -> (definition: MonitorDefinition, leftovers: [String: String]) {
         var definition = MonitorDefinition()
         var leftovers: [String: String] = [:]
-        func unreadable(_ name: String, _ text: String, _ expected: String) throws(MonitorProtocolError) {
+        func unreadable(_ name: String, _ text: String, _ expected: String) throws(DeviceCloudProtocolError) {
             if strict {
-                throw MonitorProtocolError(.invalidElementValue, "\(name) must be \(expected)")
+                throw DeviceCloudProtocolError(.invalidElementValue, "\(name) must be \(expected)")
             }
             leftovers[name] = text
         }
@@ -170,13 +170,13 @@ extension MonitorDefinition {
     }
 
     /// `name: value` lines, sorted by name.
-    static func headerLines(_ headers: [String: String]) throws(MonitorProtocolError) -> String {
+    static func headerLines(_ headers: [String: String]) throws(DeviceCloudProtocolError) -> String {
         var lines: [String] = []
         for name in headers.keys.sorted() {
             let value = headers[name] ?? ""
             let isToken = !name.isEmpty && name.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && $0 != ":" }
             guard isToken, !value.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else {
-                throw MonitorProtocolError(
+                throw DeviceCloudProtocolError(
                     .invalidElementValue,
                     "the header \"\(name)\" has an invalid name or a line break in its value"
                 )

@@ -4,10 +4,10 @@ extension MonitorDefinition {
     /// The `<Monitor>` document a create (`POST`) or update (`PUT`) sends: the set elements,
     /// every value XML-escaped.
     ///
-    /// - Throws: ``MonitorProtocolError`` with ``MonitorProtocolError/Code/invalidElementValue``
-    ///   (see ``elements()``) or ``MonitorProtocolError/Code/unrepresentableText`` (a control
+    /// - Throws: ``DeviceCloudProtocolError`` with ``DeviceCloudProtocolError/Code/invalidElementValue``
+    ///   (see ``elements()``) or ``DeviceCloudProtocolError/Code/unrepresentableText`` (a control
     ///   character in a value).
-    public func xmlDocument() throws(MonitorProtocolError) -> ByteBuffer {
+    public func xmlDocument() throws(DeviceCloudProtocolError) -> ByteBuffer {
         var document = "<Monitor>"
         for (name, text) in try self.elements() {
             try MonitorXML.append(name, text, to: &document)
@@ -22,9 +22,9 @@ extension MonitorDefinition {
     /// are ignored; enumerated values the library does not know are kept as `.unrecognized`
     /// for the receiver to judge.
     ///
-    /// - Throws: ``MonitorProtocolError`` with ``MonitorProtocolError/Code/malformedDocument``
-    ///   (not well formed, or not a `<Monitor>`) or ``MonitorProtocolError/Code/invalidElementValue``.
-    public init(xml body: ByteBuffer) throws(MonitorProtocolError) {
+    /// - Throws: ``DeviceCloudProtocolError`` with ``DeviceCloudProtocolError/Code/malformedDocument``
+    ///   (not well formed, or not a `<Monitor>`) or ``DeviceCloudProtocolError/Code/invalidElementValue``.
+    public init(xml body: ByteBuffer) throws(DeviceCloudProtocolError) {
         let root = try MonitorXML.root(body, named: "Monitor")
         self = try Self.read(MonitorXML.childTexts(of: root), strict: true).definition
     }

@@ -17,10 +17,10 @@ enum MonitorElementText {
     static func text(_ flag: Bool) -> String { flag ? "true" : "false" }
 
     /// Whole seconds, for `monBatchDuration`.
-    static func seconds(_ duration: Duration, element: String) throws(MonitorProtocolError) -> String {
+    static func seconds(_ duration: Duration, element: String) throws(DeviceCloudProtocolError) -> String {
         let (seconds, attoseconds) = duration.components
         guard seconds >= 0, attoseconds == 0 else {
-            throw MonitorProtocolError(
+            throw DeviceCloudProtocolError(
                 .invalidElementValue,
                 "\(element) is a whole, non-negative number of seconds; \(duration) is not"
             )
@@ -29,18 +29,18 @@ enum MonitorElementText {
     }
 
     /// Whole milliseconds, for `monConnectTimeout` and `monResponseTimeout`.
-    static func milliseconds(_ duration: Duration, element: String) throws(MonitorProtocolError) -> String {
+    static func milliseconds(_ duration: Duration, element: String) throws(DeviceCloudProtocolError) -> String {
         let (seconds, attoseconds) = duration.components
         let attosecondsPerMillisecond: Int64 = 1_000_000_000_000_000
         guard seconds >= 0, attoseconds >= 0, attoseconds % attosecondsPerMillisecond == 0 else {
-            throw MonitorProtocolError(
+            throw DeviceCloudProtocolError(
                 .invalidElementValue,
                 "\(element) is a whole, non-negative number of milliseconds; \(duration) is not"
             )
         }
         let (milliseconds, overflow) = seconds.multipliedReportingOverflow(by: 1000)
         guard !overflow else {
-            throw MonitorProtocolError(.invalidElementValue, "\(element) is too large")
+            throw DeviceCloudProtocolError(.invalidElementValue, "\(element) is too large")
         }
         return String(milliseconds + attoseconds / attosecondsPerMillisecond)
     }

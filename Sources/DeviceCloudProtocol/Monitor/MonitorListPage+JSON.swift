@@ -7,13 +7,13 @@ extension MonitorListPage {
     /// Every value is a string in the service's answers; numbers and booleans are accepted too.
     /// Unknown keys are tolerated, `null` values skipped.
     ///
-    /// - Throws: ``MonitorProtocolError/Code/malformedDocument``.
-    public init(json body: ByteBuffer) throws(MonitorProtocolError) {
+    /// - Throws: ``DeviceCloudProtocolError/Code/malformedDocument``.
+    public init(json body: ByteBuffer) throws(DeviceCloudProtocolError) {
         let wire: JSONListWire
         do {
             wire = try JSONDecoder().decode(JSONListWire.self, from: Data(body.readableBytesView))
         } catch {
-            throw MonitorProtocolError(.malformedDocument, "the monitor list is not the expected JSON: \(error)")
+            throw DeviceCloudProtocolError(.malformedDocument, "the monitor list is not the expected JSON: \(error)")
         }
         var items: [MonitorRecord] = []
         items.reserveCapacity(wire.items.count)

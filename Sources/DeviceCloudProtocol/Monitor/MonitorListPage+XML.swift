@@ -3,8 +3,8 @@ public import NIOCore
 extension MonitorListPage {
     /// Reads the XML answer: `<result>` with the counters and one `<Monitor>` per item.
     ///
-    /// - Throws: ``MonitorProtocolError/Code/malformedDocument``.
-    public init(xml body: ByteBuffer) throws(MonitorProtocolError) {
+    /// - Throws: ``DeviceCloudProtocolError/Code/malformedDocument``.
+    public init(xml body: ByteBuffer) throws(DeviceCloudProtocolError) {
         let root = try MonitorXML.root(body, named: "result")
         var counters: [String: String] = [:]
         var items: [MonitorRecord] = []

@@ -52,11 +52,11 @@ public struct MonitorRecord: Sendable, Hashable, CustomReflectable {
 
     /// Reads a record from element texts keyed by name, tolerating unknown elements.
     ///
-    /// - Throws: ``MonitorProtocolError/Code/malformedDocument`` when `monId` is missing or not
+    /// - Throws: ``DeviceCloudProtocolError/Code/malformedDocument`` when `monId` is missing or not
     ///   a 32-bit unsigned integer. Other unreadable values go to ``additionalElements``.
-    public init(elements: [String: String]) throws(MonitorProtocolError) {
+    public init(elements: [String: String]) throws(DeviceCloudProtocolError) {
         guard let idText = elements[MonitorElement.id], let id = UInt32(idText.trimmingBlanks()) else {
-            throw MonitorProtocolError(.malformedDocument, "a monitor item has no valid \(MonitorElement.id)")
+            throw DeviceCloudProtocolError(.malformedDocument, "a monitor item has no valid \(MonitorElement.id)")
         }
         let read = try MonitorDefinition.read(elements, strict: false)
         var leftovers = read.leftovers

@@ -3,15 +3,15 @@
 enum MonitorTopics {
     /// Joins topics into the element's text.
     ///
-    /// - Throws: ``MonitorProtocolError/Code/invalidElementValue`` for an empty list, an empty
+    /// - Throws: ``DeviceCloudProtocolError/Code/invalidElementValue`` for an empty list, an empty
     ///   topic, or a topic with a comma outside brackets (it would read back as two topics).
-    static func join(_ topics: [String]) throws(MonitorProtocolError) -> String {
+    static func join(_ topics: [String]) throws(DeviceCloudProtocolError) -> String {
         guard !topics.isEmpty else {
-            throw MonitorProtocolError(.invalidElementValue, "a monitor needs at least one topic")
+            throw DeviceCloudProtocolError(.invalidElementValue, "a monitor needs at least one topic")
         }
         for topic in topics {
             guard !topic.isEmpty, Self.split(topic) == [topic] else {
-                throw MonitorProtocolError(
+                throw DeviceCloudProtocolError(
                     .invalidElementValue,
                     "the topic \"\(topic)\" is empty or holds a comma outside brackets"
                 )

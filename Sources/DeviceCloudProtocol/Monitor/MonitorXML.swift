@@ -4,11 +4,11 @@ import NIOCore
 enum MonitorXML {
     /// Appends `<name>text</name>` with the text escaped.
     ///
-    /// - Throws: ``MonitorProtocolError/Code/unrepresentableText`` when the text holds a
+    /// - Throws: ``DeviceCloudProtocolError/Code/unrepresentableText`` when the text holds a
     ///   character XML 1.0 cannot carry.
-    static func append(_ name: String, _ text: String, to document: inout String) throws(MonitorProtocolError) {
+    static func append(_ name: String, _ text: String, to document: inout String) throws(DeviceCloudProtocolError) {
         guard let escaped = MonitorElementText.xmlEscaped(text) else {
-            throw MonitorProtocolError(
+            throw DeviceCloudProtocolError(
                 .unrepresentableText,
                 "\(name) holds a control character that XML cannot carry"
             )
@@ -33,16 +33,16 @@ enum MonitorXML {
     }
 
     /// Parses `body` and checks the root element's name.
-    static func root(_ body: ByteBuffer, named name: String) throws(MonitorProtocolError) -> XMLElementNode {
+    static func root(_ body: ByteBuffer, named name: String) throws(DeviceCloudProtocolError) -> XMLElementNode {
         let document = try Self.withoutDeclaration(body)
         let root: XMLElementNode
         do {
             root = try XMLElementNode.parse(document)
         } catch {
-            throw MonitorProtocolError(.malformedDocument, "the XML is not well formed: \(error.message)")
+            throw DeviceCloudProtocolError(.malformedDocument, "the XML is not well formed: \(error.message)")
         }
         guard root.name == name else {
-            throw MonitorProtocolError(.malformedDocument, "expected a <\(name)> document, found <\(root.name)>")
+            throw DeviceCloudProtocolError(.malformedDocument, "expected a <\(name)> document, found <\(root.name)>")
         }
         return root
     }
@@ -59,13 +59,13 @@ enum MonitorXML {
     /// The document without its XML declaration (the element reader takes none), re-encoded as
     /// UTF-8 when the declaration names ISO-8859-1, as some of the service's answers do.
     ///
-    /// - Throws: ``MonitorProtocolError/Code/malformedDocument`` for another encoding, or a
+    /// - Throws: ``DeviceCloudProtocolError/Code/malformedDocument`` for another encoding, or a
     ///   declaration that does not end.
-    static func withoutDeclaration(_ body: ByteBuffer) throws(MonitorProtocolError) -> ByteBuffer {
+    static func withoutDeclaration(_ body: ByteBuffer) throws(DeviceCloudProtocolError) -> ByteBuffer {
         let bytes = body.readableBytesView
         guard bytes.starts(with: "<?xml".utf8) else { return body }
         guard let end = Self.firstIndex(of: "?>", in: bytes) else {
-            throw MonitorProtocolError(.malformedDocument, "the XML declaration does not end")
+            throw DeviceCloudProtocolError(.malformedDocument, "the XML declaration does not end")
         }
         let declaration = String(decoding: bytes[bytes.startIndex..<end], as: UTF8.self).lowercased()
         let rest = bytes[(end + 2)...]
@@ -85,7 +85,7 @@ enum MonitorXML {
             }
             return ByteBuffer(string: String(scalars))
         default:
-            throw MonitorProtocolError(.malformedDocument, "unsupported XML encoding \"\(encoding)\"")
+            throw DeviceCloudProtocolError(.malformedDocument, "unsupported XML encoding \"\(encoding)\"")
         }
     }
 

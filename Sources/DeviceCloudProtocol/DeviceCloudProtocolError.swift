@@ -1,9 +1,10 @@
-/// An error in the push protocol layer: framing, limits, or a payload that cannot be decoded.
+/// The one error of the protocol layer: push framing and limits, a payload that cannot be
+/// decoded, and `/ws/Monitor` documents and conditions that cannot be read or written.
 ///
-/// Follows the "one error struct with extensible codes" pattern: switch over ``code`` with
-/// `==` against the static members, and read ``message`` for a human explanation.
-/// The error never carries credentials.
-public struct PushProtocolError: Error, Sendable, Hashable, CustomStringConvertible {
+/// Follows the "one error struct with extensible codes" pattern: compare ``code`` with the
+/// static members using `==`, and read ``message`` for a human explanation.
+/// The error never carries credentials (no password, transport token or header value).
+public struct DeviceCloudProtocolError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong, as an extensible set of static constants.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Base: String, Sendable, Hashable {
@@ -18,11 +19,16 @@ public struct PushProtocolError: Error, Sendable, Hashable, CustomStringConverti
             case tooManyEvents
             case malformedDocument
             case unsupportedResourceDecoding
+            case invalidElementValue
+            case unrepresentableText
+            case malformedCondition
         }
 
         private let base: Base
 
         private init(_ base: Base) { self.base = base }
+
+        // Push frames and blocks.
 
         /// A frame header named a message type this library does not know.
         public static let unknownMessageType = Code(.unknownMessageType)
@@ -42,11 +48,27 @@ public struct PushProtocolError: Error, Sendable, Hashable, CustomStringConverti
         public static let corruptCompressedPayload = Code(.corruptCompressedPayload)
         /// A document holds more events than ``PushLimits/maximumEventsPerBatch``.
         public static let tooManyEvents = Code(.tooManyEvents)
+
+        // Documents: event blocks, and `/ws/Monitor` answers.
+
         /// A JSON or XML document is not well formed or lacks a required part.
         public static let malformedDocument = Code(.malformedDocument)
         /// A resource body cannot be decoded into the requested type.
         public static let unsupportedResourceDecoding = Code(.unsupportedResourceDecoding)
 
+        // Monitor definitions and conditions.
+
+        /// A monitor element holds a value that does not fit it (a negative batch size, a
+        /// fractional number of seconds, a header line without a colon…).
+        public static let invalidElementValue = Code(.invalidElementValue)
+        /// A value holds characters XML 1.0 cannot carry (control characters other than tab,
+        /// line feed and carriage return).
+        public static let unrepresentableText = Code(.unrepresentableText)
+        /// A condition does not follow the grammar: an unknown operator, an unbalanced quote or
+        /// parenthesis, a dangling `and`/`or`, or more nesting than allowed.
+        public static let malformedCondition = Code(.malformedCondition)
+
+        /// The code's name.
         public var description: String { self.base.rawValue }
     }
 
@@ -61,5 +83,6 @@ public struct PushProtocolError: Error, Sendable, Hashable, CustomStringConverti
         self.message = message
     }
 
-    public var description: String { "PushProtocolError.\(self.code): \(self.message)" }
+    /// The code and message; free of secrets.
+    public var description: String { "DeviceCloudProtocolError.\(self.code): \(self.message)" }
 }
