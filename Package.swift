@@ -40,6 +40,10 @@ let package = Package(
     ],
     targets: [
         .target(
+            name: "DeviceCloudServerSupport",
+            swiftSettings: strictSwift6
+        ),
+        .target(
             name: "DeviceCloudProtocol",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -64,6 +68,7 @@ let package = Package(
             name: "DeviceCloudSimulator",
             dependencies: [
                 "DeviceCloudProtocol",
+                "DeviceCloudServerSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -77,8 +82,8 @@ let package = Package(
         .target(
             name: "DeviceCloudHTTPReceiver",
             dependencies: [
-                "DeviceCloud",
                 "DeviceCloudProtocol",
+                "DeviceCloudServerSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -193,6 +198,15 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "DeviceCloudOneImportTests",
+            dependencies: [
+                "DeviceCloud",
+                "DeviceCloudSimulator",
+                "DeviceCloudTestSupport",
+            ],
+            swiftSettings: strictSwift6 + [.enableUpcomingFeature("MemberImportVisibility")]
         ),
         .testTarget(
             name: "DeviceCloudSimulatorTests",

@@ -1,4 +1,4 @@
-import DeviceCloud
+import DeviceCloudProtocol
 import Foundation
 
 /// Checks a request's `Authorization: Basic …` header against an HTTP monitor's transport

@@ -1,4 +1,4 @@
-import DeviceCloud
+import DeviceCloudProtocol
 import Synchronization
 
 /// Hands decoded deliveries from request handlers to the stream's consumer, one at a time and

@@ -1,5 +1,5 @@
-public import DeviceCloud
-import DeviceCloudProtocol
+public import DeviceCloudProtocol
+import DeviceCloudServerSupport
 import Hummingbird
 import HummingbirdCore
 public import Logging

@@ -1,4 +1,3 @@
-public import DeviceCloud
 public import DeviceCloudProtocol
 public import NIOSSL
 

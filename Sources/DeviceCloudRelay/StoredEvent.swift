@@ -1,6 +1,6 @@
 public import DeviceCloud
 public import DeviceCloudProtocol
-public import Foundation
+import Foundation
 public import Crypto
 import NIOCore
 

@@ -1,4 +1,5 @@
 public import DeviceCloudProtocol
+import DeviceCloudServerSupport
 import Hummingbird
 public import Logging
 public import NIOCore
@@ -243,7 +244,7 @@ public final class Simulator: Service, Sendable {
             state = .running(group)
             return true
         }) else {
-            let error = SimulatorError.alreadyRun
+            let error = SimulatorError(.alreadyRun, "the simulator runs once: run() was called again, or after shutDown()")
             listening.fail(error)
             throw error
         }
@@ -284,12 +285,6 @@ public final class Simulator: Service, Sendable {
             self.listening.fail(CancellationError())
         }
     }
-}
-
-/// Errors of the ``Simulator`` itself.
-public enum SimulatorError: Error, Sendable, Hashable {
-    /// ``Simulator/run()`` was called a second time, or after ``Simulator/shutDown()``.
-    case alreadyRun
 }
 
 /// Where a simulator is in its life.

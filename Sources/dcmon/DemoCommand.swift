@@ -57,13 +57,15 @@ struct DemoCommand: AsyncParsableCommand {
     private func tour(_ cloud: DeviceCloud) async throws {
         let monitor = try await cloud.monitors.createTCPMonitor(
             topics: ["DataPoint/plant7"],
-            batchSize: 4,
-            batchDuration: .seconds(1),
-            compression: .zlib,
-            format: .json,
-            acknowledgement: .explicit,
-            autoReplay: true,
-            description: "dcmon demo"
+            options: TCPMonitorOptions(
+                batchSize: 4,
+                batchDuration: .seconds(1),
+                compression: .zlib,
+                format: .json,
+                acknowledgement: .explicit,
+                autoReplay: true,
+                description: "dcmon demo"
+            )
         )
         print("rest: created TCP monitor \(monitor.id) on DataPoint/plant7 (batches of 4, zlib, JSON, explicit acks)")
 

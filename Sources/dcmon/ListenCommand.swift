@@ -105,7 +105,7 @@ struct ListenCommand: AsyncParsableCommand {
                             if let error = batch.decodingError, let deadLetters {
                                 let file = try deadLetters.store(batch)
                                 await batch.acknowledge()
-                                note("dcmon: monitor \(batch.monitorID): block \(batch.blockID) could not be decoded; saved to \(file) and acknowledged [\(error.underlying.map { "\($0)" } ?? error.message)]")
+                                note("dcmon: monitor \(batch.monitorID): block \(batch.blockID) could not be decoded; saved to \(file) and acknowledged [\(error)]")
                                 continue
                             }
                             let (printed, reachedLimit) = await progress.print(batch)

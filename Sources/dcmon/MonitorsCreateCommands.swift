@@ -15,8 +15,8 @@ extension MonitorsCommand {
             static let configuration = CommandConfiguration(commandName: "tcp", abstract: "Create a push (TCP) monitor.")
 
             @OptionGroup var connection: ConnectionOptions
-            @OptionGroup var common: CommonMonitorOptions
-            @OptionGroup var tcp: TCPMonitorOptions
+            @OptionGroup var common: CommonMonitorArguments
+            @OptionGroup var tcp: TCPMonitorArguments
 
             func run() async throws {
                 try await reportingFailures {
@@ -35,8 +35,8 @@ extension MonitorsCommand {
             static let configuration = CommandConfiguration(commandName: "http", abstract: "Create an HTTP monitor.")
 
             @OptionGroup var connection: ConnectionOptions
-            @OptionGroup var common: CommonMonitorOptions
-            @OptionGroup var http: HTTPMonitorOptions
+            @OptionGroup var common: CommonMonitorArguments
+            @OptionGroup var http: HTTPMonitorArguments
 
             func run() async throws {
                 try await reportingFailures {
@@ -60,9 +60,9 @@ extension MonitorsCommand {
 
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The monitor id.") var id: UInt32
-        @OptionGroup var common: CommonMonitorOptions
-        @OptionGroup var tcp: TCPMonitorOptions
-        @OptionGroup var http: HTTPMonitorOptions
+        @OptionGroup var common: CommonMonitorArguments
+        @OptionGroup var tcp: TCPMonitorArguments
+        @OptionGroup var http: HTTPMonitorArguments
 
         func run() async throws {
             try await reportingFailures {
@@ -135,8 +135,8 @@ extension MonitorsCommand {
             static let configuration = CommandConfiguration(commandName: "tcp", abstract: "Get or create a push (TCP) monitor.")
 
             @OptionGroup var connection: ConnectionOptions
-            @OptionGroup var common: CommonMonitorOptions
-            @OptionGroup var tcp: TCPMonitorOptions
+            @OptionGroup var common: CommonMonitorArguments
+            @OptionGroup var tcp: TCPMonitorArguments
 
             func run() async throws {
                 try await reportingFailures {
@@ -152,8 +152,8 @@ extension MonitorsCommand {
             static let configuration = CommandConfiguration(commandName: "http", abstract: "Get or create an HTTP monitor.")
 
             @OptionGroup var connection: ConnectionOptions
-            @OptionGroup var common: CommonMonitorOptions
-            @OptionGroup var http: HTTPMonitorOptions
+            @OptionGroup var common: CommonMonitorArguments
+            @OptionGroup var http: HTTPMonitorArguments
 
             func run() async throws {
                 try await reportingFailures {

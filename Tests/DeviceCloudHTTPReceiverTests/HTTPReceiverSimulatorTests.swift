@@ -22,11 +22,13 @@ struct HTTPReceiverSimulatorTests {
                     let monitor = try await cloud.monitors.createHTTPMonitor(
                         topics: ["DataPoint"],
                         url: try receiverURL(receiver),
-                        token: receiverToken,
-                        method: format == .json ? .put : .post,
-                        batchSize: 2,
-                        compression: compression,
-                        format: format
+                        options: HTTPMonitorOptions(
+                            token: receiverToken,
+                            method: format == .json ? .put : .post,
+                            batchSize: 2,
+                            compression: compression,
+                            format: format
+                        )
                     )
                     try await cloud.dataPoints.write(points(0..<6))
                     var values: [Int64] = []
@@ -60,8 +62,7 @@ struct HTTPReceiverSimulatorTests {
                     let monitor = try await cloud.monitors.createHTTPMonitor(
                         topics: ["DataPoint"],
                         url: try receiverURL(refusing),
-                        token: monitorToken,
-                        batchSize: 1
+                        options: HTTPMonitorOptions(token: monitorToken, batchSize: 1)
                     )
                     try await cloud.dataPoints.write(points(0..<1))
                     try await simulator.store.wait(forMonitor: monitor.id) { $0?.status == .connecting }
@@ -98,9 +99,7 @@ struct HTTPReceiverSimulatorTests {
                     let monitor = try await cloud.monitors.createHTTPMonitor(
                         topics: ["DataPoint"],
                         url: try receiverURL(receiver),
-                        token: receiverToken,
-                        batchSize: 2,
-                        compression: .zlib
+                        options: HTTPMonitorOptions(token: receiverToken, batchSize: 2, compression: .zlib)
                     )
                     try await cloud.dataPoints.write(points(0..<4))
                     var iterator = batches.makeAsyncIterator()
@@ -132,9 +131,7 @@ struct HTTPReceiverSimulatorTests {
                     let monitor = try await cloud.monitors.createHTTPMonitor(
                         topics: ["DataPoint"],
                         url: try receiverURL(first),
-                        token: receiverToken,
-                        batchSize: 3,
-                        format: .xml
+                        options: HTTPMonitorOptions(token: receiverToken, batchSize: 3, format: .xml)
                     )
                     try await cloud.dataPoints.write(points(0..<3))
                     var iterator = batches.makeAsyncIterator()

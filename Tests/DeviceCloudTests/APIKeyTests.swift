@@ -53,7 +53,7 @@ struct APIKeyTests {
     func restWithKey() async throws {
         try await withKeyedSimulator { simulator in
             try await withCloud(simulator, .apiKey(id: Self.key.id, secret: Self.key.secret)) { cloud in
-                let monitor = try await cloud.monitors.createTCPMonitor(topics: ["DataPoint"], description: "by key")
+                let monitor = try await cloud.monitors.createTCPMonitor(topics: ["DataPoint"], options: TCPMonitorOptions(description: "by key"))
                 #expect(try await cloud.monitors.record(id: monitor.id).description == "by key")
                 let answer = try await cloud.webService.send(.get, path: "/ws/Monitor", headers: [("Accept", "application/json")])
                 #expect(try MonitorListPage(json: answer.body).items.map(\.id) == [monitor.id])

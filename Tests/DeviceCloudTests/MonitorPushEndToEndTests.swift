@@ -12,10 +12,12 @@ struct MonitorPushEndToEndTests {
         try await withSimulatorAndCloud { simulator, cloud in
             let monitor = try await cloud.monitors.createTCPMonitor(
                 topics: ["DataPoint"],
-                compression: .zlib,
-                format: .json,
-                acknowledgement: .explicit,
-                autoReplay: true
+                options: TCPMonitorOptions(
+                    compression: .zlib,
+                    format: .json,
+                    acknowledgement: .explicit,
+                    autoReplay: true
+                )
             )
             let id = monitor.id
             let batches = try await withTimeout {
@@ -49,7 +51,7 @@ struct MonitorPushEndToEndTests {
         configuration.pushTLS = try TestCertificates.serverConfiguration()
         try await withSimulatorAndCloud(configuration: configuration, pushTransport: try trustingTestCA()) { simulator, cloud in
             #expect(simulator.tlsPushPort != nil)
-            let monitor = try await cloud.monitors.createTCPMonitor(topics: ["DataPoint"], format: .xml)
+            let monitor = try await cloud.monitors.createTCPMonitor(topics: ["DataPoint"], options: TCPMonitorOptions(format: .xml))
             let id = monitor.id
             let batches = try await withTimeout {
                 async let batches = collect(await monitor.events(), count: 1)

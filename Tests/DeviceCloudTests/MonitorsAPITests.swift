@@ -13,13 +13,15 @@ struct MonitorsAPITests {
             let description = "plant 7 <sensors> & \"pumps\" 'east'"
             let monitor = try await cloud.monitors.createTCPMonitor(
                 topics: ["DataPoint[U]", "DeviceCore[I,D]"],
-                batchSize: 250,
-                batchDuration: .seconds(3),
-                compression: .zlib,
-                format: .json,
-                acknowledgement: .explicit,
-                autoReplay: true,
-                description: description
+                options: TCPMonitorOptions(
+                    batchSize: 250,
+                    batchDuration: .seconds(3),
+                    compression: .zlib,
+                    format: .json,
+                    acknowledgement: .explicit,
+                    autoReplay: true,
+                    description: description
+                )
             )
             for record in [await monitor.record, try await cloud.monitors.record(id: monitor.id)] {
                 #expect(record.id == monitor.id)
@@ -49,16 +51,18 @@ struct MonitorsAPITests {
             let monitor = try await cloud.monitors.createHTTPMonitor(
                 topics: ["DataPoint"],
                 url: url,
-                token: Credentials(username: "hook", password: "h00k-S3cret"),
-                method: .post,
-                headers: ["X-Site": "plant 7", "X-Trace": "a & b"],
-                connectTimeout: .milliseconds(2500),
-                responseTimeout: .seconds(4),
-                batchSize: 10,
-                batchDuration: .seconds(1),
-                compression: .uncompressed,
-                format: .xml,
-                description: "to the receiver"
+                options: HTTPMonitorOptions(
+                    token: Credentials(username: "hook", password: "h00k-S3cret"),
+                    method: .post,
+                    headers: ["X-Site": "plant 7", "X-Trace": "a & b"],
+                    connectTimeout: .milliseconds(2500),
+                    responseTimeout: .seconds(4),
+                    batchSize: 10,
+                    batchDuration: .seconds(1),
+                    compression: .uncompressed,
+                    format: .xml,
+                    description: "to the receiver"
+                )
             )
             let record = try await cloud.monitors.record(id: monitor.id)
             #expect(record == (await monitor.record))
@@ -101,13 +105,15 @@ struct MonitorsAPITests {
         try await withSimulatorAndCloud { _, cloud in
             let monitor = try await cloud.monitors.createTCPMonitor(
                 topics: ["DataPoint"],
-                batchSize: 5,
-                compression: .zlib,
-                format: .json,
-                acknowledgement: .explicit,
-                description: "before"
+                options: TCPMonitorOptions(
+                    batchSize: 5,
+                    compression: .zlib,
+                    format: .json,
+                    acknowledgement: .explicit,
+                    description: "before"
+                )
             )
-            try await monitor.update(topics: ["DataPoint", "FileData"], batchDuration: .seconds(2), description: "after")
+            try await monitor.update(topics: ["DataPoint", "FileData"], options: TCPMonitorOptions(batchDuration: .seconds(2), description: "after"))
             let record = await monitor.record
             #expect(record.topics == ["DataPoint", "FileData"])
             #expect(record.batchDuration == .seconds(2))
@@ -137,12 +143,12 @@ struct MonitorsAPITests {
     @Test("conditions filter the list: like, and/or, a date, and a quoted value")
     func conditions() async throws {
         try await withSimulatorAndCloud { simulator, cloud in
-            let csv = try await cloud.monitors.createTCPMonitor(topics: ["FileData/reports.csv"], description: "O'Brien's")
-            let json = try await cloud.monitors.createTCPMonitor(topics: ["FileData/a.json"], batchSize: 2048)
+            let csv = try await cloud.monitors.createTCPMonitor(topics: ["FileData/reports.csv"], options: TCPMonitorOptions(description: "O'Brien's"))
+            let json = try await cloud.monitors.createTCPMonitor(topics: ["FileData/a.json"], options: TCPMonitorOptions(batchSize: 2048))
             let hook = try await cloud.monitors.createHTTPMonitor(
                 topics: ["DataPoint"],
                 url: try #require(URL(string: "http://127.0.0.1:9/hook")),
-                batchSize: 10
+                options: HTTPMonitorOptions(batchSize: 10)
             )
             let connected = Date(timeIntervalSince1970: 1_404_777_600)  // 2014-07-08
             await simulator.store.setStatus(.inactive, lastConnect: connected, of: json.id)
@@ -182,11 +188,11 @@ struct MonitorsAPITests {
         try await withSimulatorAndCloud { simulator, cloud in
             let before = simulator.requestCount
             let fractional = try await deviceCloudError {
-                _ = try await cloud.monitors.createTCPMonitor(topics: ["DataPoint"], batchDuration: .milliseconds(1500))
+                _ = try await cloud.monitors.createTCPMonitor(topics: ["DataPoint"], options: TCPMonitorOptions(batchDuration: .milliseconds(1500)))
             }
             #expect(fractional.code == .invalidArgument)
             let control = try await deviceCloudError {
-                _ = try await cloud.monitors.createTCPMonitor(topics: ["DataPoint"], description: "bell \u{7}")
+                _ = try await cloud.monitors.createTCPMonitor(topics: ["DataPoint"], options: TCPMonitorOptions(description: "bell \u{7}"))
             }
             #expect(control.code == .invalidArgument)
             #expect(simulator.requestCount == before)

@@ -97,9 +97,7 @@ struct PushSessionReliabilityTests {
                 return batches
             }
             #expect(batches[0].blockID == 5)
-            #expect(batches[0].decodingError?.code == .undecodableBlock)
-            #expect(batches[0].decodingError?.blockID == 5)
-            #expect(batches[0].decodingError?.underlying is DeviceCloudProtocolError)
+            #expect(batches[0].decodingError?.code == .malformedDocument)
             #expect(batches[0].events.isEmpty)
             #expect(batches[0].document == poison.payload)
             #expect(batches[1].decodingError == nil && batches[1].events.count == 1)

@@ -235,7 +235,7 @@ struct PushSessionStateMachineTests {
             Issue.record("expected the block to be delivered")
             return
         }
-        #expect(message.blockID == 4 && connection == 1 && described.blockID == 4)
+        #expect(message.blockID == 4 && connection == 1 && described == error)
         #expect(delivering.isStreaming)
     }
 

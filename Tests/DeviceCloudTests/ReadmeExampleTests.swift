@@ -25,8 +25,16 @@ struct ReadmeExampleTests {
                 url: url, username: TestAccount.username, password: TestAccount.password, configuration: configuration
             ) { cloud in
                 let monitor = try await cloud.monitors.createTCPMonitor(
-                    topics: ["DataPoint[I]", "DeviceCore"], batchSize: 100, batchDuration: .seconds(1),
-                    compression: .zlib, format: .json, acknowledgement: .explicit, autoReplay: true)
+                    topics: ["DataPoint[I]", "DeviceCore"],
+                    options: TCPMonitorOptions(
+                        batchSize: 100,
+                        batchDuration: .seconds(1),
+                        compression: .zlib,
+                        format: .json,
+                        acknowledgement: .explicit,
+                        autoReplay: true
+                    )
+                )
                 var listed: [UInt32] = []
                 for try await other in cloud.monitors.list(where: MonitorField.transportType == .tcp) {
                     listed.append(other.id)

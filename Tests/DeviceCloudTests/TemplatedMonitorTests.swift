@@ -22,10 +22,12 @@ struct TemplatedMonitorTests {
     func schemaElements() async throws {
         try await withSimulatorAndCloud { simulator, cloud in
             let monitor = try await cloud.monitors.createTCPMonitor(
-                topics: ["DataPoint"], schemaType: "handlebars", schemaData: #"{"t":"{{topic}}"}"#)
+                topics: ["DataPoint"],
+                options: TCPMonitorOptions(schemaType: "handlebars", schemaData: #"{"t":"{{topic}}"}"#)
+            )
             #expect(await monitor.record.schemaType == "handlebars")
             #expect(await simulator.store.record(id: monitor.id)?.schemaData == #"{"t":"{{topic}}"}"#)
-            try await monitor.update(schemaData: "{{operation}}")
+            try await monitor.update(options: TCPMonitorOptions(schemaData: "{{operation}}"))
             #expect(await monitor.record.schemaData == "{{operation}}")
             let v1 = try await cloud.monitors.inventory.monitor(id: monitor.id)
             #expect(v1.schemaType == "handlebars" && v1.schema == "{{operation}}")
@@ -43,7 +45,13 @@ struct TemplatedMonitorTests {
     func templatedEvents() async throws {
         try await withSimulatorAndCloud { simulator, cloud in
             let monitor = try await cloud.monitors.createTCPMonitor(
-                topics: ["DataPoint"], acknowledgement: .explicit, schemaType: "handlebars", schemaData: "temp={{DataPoint.data}}")
+                topics: ["DataPoint"],
+                options: TCPMonitorOptions(
+                    acknowledgement: .explicit,
+                    schemaType: "handlebars",
+                    schemaData: "temp={{DataPoint.data}}"
+                )
+            )
             let id = monitor.id
             let batches = try await withTimeout {
                 try await monitor.withEvents { stream in
@@ -63,7 +71,7 @@ struct TemplatedMonitorTests {
     @Test("the same payload ends an events session as undecodable: the raw session is what skips the scanner")
     func eventsSessionScans() async throws {
         try await withSimulatorAndCloud { simulator, cloud in
-            let monitor = try await cloud.monitors.createTCPMonitor(topics: ["DataPoint"], acknowledgement: .explicit)
+            let monitor = try await cloud.monitors.createTCPMonitor(topics: ["DataPoint"], options: TCPMonitorOptions(acknowledgement: .explicit))
             let id = monitor.id
             let error = try await withTimeout {
                 do {
@@ -84,7 +92,7 @@ struct TemplatedMonitorTests {
     @Test("decoding: .raw on a Document monitor: the inflated document, no events, acknowledged as usual")
     func rawSession() async throws {
         try await withSimulatorAndCloud { simulator, cloud in
-            let monitor = try await cloud.monitors.createTCPMonitor(topics: ["DataPoint"], acknowledgement: .explicit)
+            let monitor = try await cloud.monitors.createTCPMonitor(topics: ["DataPoint"], options: TCPMonitorOptions(acknowledgement: .explicit))
             let id = monitor.id
             var configuration = try await monitor.makePushSession().configuration
             configuration.decoding = .raw

@@ -69,7 +69,7 @@ enum EndToEnd {
             let session = PushSession(configuration: configuration)
             return try await session.withEvents { batches in
                 try await server.wait { $0.connectedMonitors.contains(1) }
-                guard let live = server.session(for: 1) else { throw PushServerError.notConnected(monitorID: 1) }
+                guard let live = server.session(for: 1) else { throw SimulatorError.notConnected(monitorID: 1) }
                 tasks.addTask { try await self.send(frames, on: live) }
                 let clock = ContinuousClock()
                 let start = clock.now

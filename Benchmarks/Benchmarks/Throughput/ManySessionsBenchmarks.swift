@@ -48,7 +48,7 @@ enum ManySessions {
                 for session in sessions {
                     consumers.addTask {
                         guard let live = server.session(for: session.configuration.monitorID) else {
-                            throw PushServerError.notConnected(monitorID: session.configuration.monitorID)
+                            throw SimulatorError.notConnected(monitorID: session.configuration.monitorID)
                         }
                         try await EndToEnd.send(frames, on: live)
                         var events = 0

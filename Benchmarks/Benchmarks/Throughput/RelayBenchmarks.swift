@@ -96,7 +96,7 @@ enum RelayWorkload {
             let relay = MonitorRelay(sink: sink, sources: [.session(session)])
             tasks.addTask { try await relay.run() }
             try await server.wait { $0.connectedMonitors.contains(monitorID) }
-            guard let live = server.session(for: monitorID) else { throw PushServerError.notConnected(monitorID: monitorID) }
+            guard let live = server.session(for: monitorID) else { throw SimulatorError.notConnected(monitorID: monitorID) }
             let clock = ContinuousClock()
             let start = clock.now
             tasks.addTask { try await EndToEnd.send(frames, on: live) }

@@ -4,7 +4,7 @@ import Synchronization
 
 /// Queues PublishMessageReceived messages for one push connection and writes them in batches:
 /// every acknowledgement made before the event loop gets to them goes out with a single flush.
-final class AcknowledgementWriter: Sendable {
+final class AcknowledgementWriter: BlockAcknowledging {
     private struct Pending {
         var blockIDs: [UInt16] = []
         var isFlushScheduled = false

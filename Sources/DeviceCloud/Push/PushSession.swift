@@ -315,7 +315,7 @@ public actor PushSession {
     private func makeUndecodableBatch(
         _ publish: PublishMessage,
         from connection: PushConnection,
-        error: PushSessionError
+        error: DeviceCloudProtocolError
     ) -> MonitorBatch {
         let document = (try? self.decoder.get().inflate(publish)) ?? publish.payload
         return MonitorBatch(

@@ -58,7 +58,7 @@ struct PushSessionStateMachine<Connection: Sendable>: Sendable {
         /// The stream ends with this error.
         case fail(PushSessionError)
         /// Hand the consumer the undecodable block as a batch carrying the error (policy `.deliver`).
-        case deliverUndecodable(PublishMessage, from: Connection, error: PushSessionError)
+        case deliverUndecodable(PublishMessage, from: Connection, error: DeviceCloudProtocolError)
     }
 
     /// What a driver should do when it arrives.
@@ -307,19 +307,19 @@ struct PushSessionStateMachine<Connection: Sendable>: Sendable {
 
     /// A delivered block could not be inflated or scanned.
     mutating func blockUndecodable(_ message: PublishMessage, from connection: Connection, error: DeviceCloudProtocolError) -> Action {
-        let failure = PushSessionError(
-            .undecodableBlock,
-            monitorID: self.settings.monitorID,
-            message: "block \(message.blockID) could not be decoded; it was not acknowledged",
-            blockID: message.blockID,
-            underlying: error
-        )
         if case .closed = self.state { return .proceed }
         switch self.settings.undecodableBlocks {
         case .fail:
+            let failure = PushSessionError(
+                .undecodableBlock,
+                monitorID: self.settings.monitorID,
+                message: "block \(message.blockID) could not be decoded; it was not acknowledged",
+                blockID: message.blockID,
+                underlying: error
+            )
             return self.end(failure, closing: self.liveConnection)
         case .deliver:
-            return .deliverUndecodable(message, from: connection, error: failure)
+            return .deliverUndecodable(message, from: connection, error: error)
         }
     }
 

@@ -7,7 +7,7 @@ public import Logging
 /// ```swift
 /// try await withDeviceCloud(url: URL(string: "https://remotemanager.digi.com")!,
 ///                           username: "me", password: secret) { cloud in
-///     let monitor = try await cloud.monitors.createTCPMonitor(topics: ["DataPoint"], acknowledgement: .explicit)
+///     let monitor = try await cloud.monitors.createTCPMonitor(topics: ["DataPoint"], options: TCPMonitorOptions(acknowledgement: .explicit))
 ///     for try await batch in await monitor.events() { … }
 /// }
 /// ```

@@ -36,6 +36,6 @@ func makeMonitor(_ record: MonitorRecord, cloud: DeviceCloud) -> any Monitor {
     switch record.transportType {
     case .tcp: TCPMonitor(record: record, cloud: cloud)
     case .http: HTTPMonitor(record: record, cloud: cloud)
-    case .unrecognized, nil: OtherMonitor(record: record, cloud: cloud)
+    default: OtherMonitor(record: record, cloud: cloud)
     }
 }

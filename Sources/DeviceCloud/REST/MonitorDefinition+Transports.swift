@@ -4,65 +4,39 @@ import Foundation
 /// The definitions behind the typed create and update calls, so each transport's options map to
 /// elements in one place.
 extension MonitorDefinition {
-    static func tcp(
-        topics: [String]?,
-        batchSize: Int?,
-        batchDuration: Duration?,
-        compression: MonitorCompression?,
-        format: MonitorFormat?,
-        acknowledgement: MonitorAckOption?,
-        autoReplay: Bool?,
-        description: String?,
-        schemaType: String? = nil,
-        schemaData: String? = nil
-    ) -> MonitorDefinition {
+    static func tcp(topics: [String]?, options: TCPMonitorOptions) -> MonitorDefinition {
         MonitorDefinition(
             topics: topics,
             transportType: .tcp,
-            format: format,
-            batchSize: batchSize,
-            batchDuration: batchDuration,
-            compression: compression,
-            acknowledgement: acknowledgement,
-            autoReplayOnConnect: autoReplay,
-            description: description,
-            schemaType: schemaType,
-            schemaData: schemaData
+            format: options.format,
+            batchSize: options.batchSize,
+            batchDuration: options.batchDuration,
+            compression: options.compression,
+            acknowledgement: options.acknowledgement,
+            autoReplayOnConnect: options.autoReplay,
+            description: options.description,
+            schemaType: options.schemaType,
+            schemaData: options.schemaData
         )
     }
 
-    static func http(
-        topics: [String]?,
-        url: URL?,
-        token: Credentials?,
-        method: MonitorHTTPMethod?,
-        headers: [String: String]?,
-        connectTimeout: Duration?,
-        responseTimeout: Duration?,
-        batchSize: Int?,
-        batchDuration: Duration?,
-        compression: MonitorCompression?,
-        format: MonitorFormat?,
-        description: String?,
-        schemaType: String? = nil,
-        schemaData: String? = nil
-    ) -> MonitorDefinition {
+    static func http(topics: [String]?, url: URL?, options: HTTPMonitorOptions) -> MonitorDefinition {
         MonitorDefinition(
             topics: topics,
             transportType: .http,
-            format: format,
-            batchSize: batchSize,
-            batchDuration: batchDuration,
-            compression: compression,
-            description: description,
+            format: options.format,
+            batchSize: options.batchSize,
+            batchDuration: options.batchDuration,
+            compression: options.compression,
+            description: options.description,
             transportURL: url?.absoluteString,
-            transportToken: token.map { "\($0.username):\($0.password)" },
-            transportMethod: method,
-            transportHeaders: headers,
-            connectTimeout: connectTimeout,
-            responseTimeout: responseTimeout,
-            schemaType: schemaType,
-            schemaData: schemaData
+            transportToken: options.token.map { "\($0.username):\($0.password)" },
+            transportMethod: options.method,
+            transportHeaders: options.headers,
+            connectTimeout: options.connectTimeout,
+            responseTimeout: options.responseTimeout,
+            schemaType: options.schemaType,
+            schemaData: options.schemaData
         )
     }
 }

@@ -12,49 +12,18 @@ public struct Monitors: Sendable {
 
     /// Creates a TCP monitor, whose events this client receives over the push protocol.
     ///
-    /// Elements left `nil` are not sent, so the service's defaults apply (batch size 100,
-    /// batch duration 10 s, no compression, acknowledgement off, no auto-replay).
+    /// ```swift
+    /// let monitor = try await cloud.monitors.createTCPMonitor(
+    ///     topics: ["DataPoint[U]"],
+    ///     options: TCPMonitorOptions(format: .json, acknowledgement: .explicit, autoReplay: true))
+    /// ```
     ///
     /// - Parameters:
     ///   - topics: e.g. `["DataPoint[U]", "DeviceCore"]`.
-    ///   - batchSize: most events in one block.
-    ///   - batchDuration: longest wait of an event for its block, whole seconds.
-    ///   - compression: `.zlib` to deflate blocks.
-    ///   - format: `.json` or `.xml` documents.
-    ///   - acknowledgement: `.explicit` to acknowledge each batch (at-least-once with `autoReplay`).
-    ///   - autoReplay: replay events missed while disconnected.
-    ///   - description: free text.
-    ///   - schemaType: `monSchemaType`, e.g. `handlebars`: the monitor renders its events with
-    ///     `schemaData` instead of sending a `Document`.
-    ///   - schemaData: `monSchemaData`: the template.
+    ///   - options: the other elements; those left `nil` get the service's defaults.
     /// - Returns: the monitor, with its record as the service now holds it.
-    public func createTCPMonitor(
-        topics: [String],
-        batchSize: Int? = nil,
-        batchDuration: Duration? = nil,
-        compression: MonitorCompression? = nil,
-        format: MonitorFormat? = nil,
-        acknowledgement: MonitorAckOption? = nil,
-        autoReplay: Bool? = nil,
-        description: String? = nil,
-        schemaType: String? = nil,
-        schemaData: String? = nil
-    ) async throws -> TCPMonitor {
-        let record = try await self.createRecord(
-            .tcp(
-                topics: topics,
-                batchSize: batchSize,
-                batchDuration: batchDuration,
-                compression: compression,
-                format: format,
-                acknowledgement: acknowledgement,
-                autoReplay: autoReplay,
-                description: description,
-                schemaType: schemaType,
-                schemaData: schemaData
-            )
-        )
-        return TCPMonitor(record: record, cloud: self.cloud)
+    public func createTCPMonitor(topics: [String], options: TCPMonitorOptions = TCPMonitorOptions()) async throws -> TCPMonitor {
+        TCPMonitor(record: try await self.createRecord(.tcp(topics: topics, options: options)), cloud: self.cloud)
     }
 
     /// Creates an HTTP monitor: the service sends each block to `url`.
@@ -62,55 +31,11 @@ public struct Monitors: Sendable {
     /// - Parameters:
     ///   - topics: e.g. `["DataPoint"]`.
     ///   - url: the customer server's URL (`http` or `https`).
-    ///   - token: credentials the service presents to that server with basic authentication.
-    ///     Never printed or put in errors.
-    ///   - method: `.put` (the service's default) or `.post`.
-    ///   - headers: extra headers sent with each block. Values are never printed.
-    ///   - connectTimeout: whole milliseconds; zero means the default 5 s.
-    ///   - responseTimeout: whole milliseconds; zero means the default 5 s.
-    ///   - batchSize: most events in one block.
-    ///   - batchDuration: longest wait of an event for its block, whole seconds.
-    ///   - compression: `.zlib` to deflate blocks.
-    ///   - format: `.json` or `.xml` documents.
-    ///   - description: free text.
-    ///   - schemaType: `monSchemaType`, e.g. `handlebars`: the monitor renders its events with
-    ///     `schemaData` instead of sending a `Document`.
-    ///   - schemaData: `monSchemaData`: the template.
-    public func createHTTPMonitor(
-        topics: [String],
-        url: URL,
-        token: Credentials? = nil,
-        method: MonitorHTTPMethod? = nil,
-        headers: [String: String]? = nil,
-        connectTimeout: Duration? = nil,
-        responseTimeout: Duration? = nil,
-        batchSize: Int? = nil,
-        batchDuration: Duration? = nil,
-        compression: MonitorCompression? = nil,
-        format: MonitorFormat? = nil,
-        description: String? = nil,
-        schemaType: String? = nil,
-        schemaData: String? = nil
-    ) async throws -> HTTPMonitor {
-        let record = try await self.createRecord(
-            .http(
-                topics: topics,
-                url: url,
-                token: token,
-                method: method,
-                headers: headers,
-                connectTimeout: connectTimeout,
-                responseTimeout: responseTimeout,
-                batchSize: batchSize,
-                batchDuration: batchDuration,
-                compression: compression,
-                format: format,
-                description: description,
-                schemaType: schemaType,
-                schemaData: schemaData
-            )
-        )
-        return HTTPMonitor(record: record, cloud: self.cloud)
+    ///   - options: the other elements (token, method, headers, timeouts…); those left `nil` get
+    ///     the service's defaults. The token's password and header values are never printed or
+    ///     put in errors.
+    public func createHTTPMonitor(topics: [String], url: URL, options: HTTPMonitorOptions = HTTPMonitorOptions()) async throws -> HTTPMonitor {
+        HTTPMonitor(record: try await self.createRecord(.http(topics: topics, url: url, options: options)), cloud: self.cloud)
     }
 
     /// Creates a monitor from any definition.

@@ -1,14 +1,14 @@
 public import DeviceCloudProtocol
 
 /// A monitor of a transport this library does not drive (polling, or one added later); its
-/// record keeps the transport as `.unrecognized`.
-public actor OtherMonitor: Monitor {
+/// record keeps the transport as sent.
+public actor OtherMonitor: RecordKeepingMonitor {
     /// `monId`.
     public nonisolated let id: UInt32
     /// The monitor as last read from the service.
     public private(set) var record: MonitorRecord
 
-    private let cloud: DeviceCloud
+    let cloud: DeviceCloud
 
     init(record: MonitorRecord, cloud: DeviceCloud) {
         self.id = record.id
@@ -16,35 +16,7 @@ public actor OtherMonitor: Monitor {
         self.cloud = cloud
     }
 
-    /// Reads the monitor again and returns the fresh record.
-    ///
-    /// - Throws: ``DeviceCloudError`` (``DeviceCloudError/Code/notFound`` once deleted).
-    @discardableResult
-    public func refresh() async throws -> MonitorRecord {
-        self.record = try await self.cloud.monitors.record(id: self.id)
-        return self.record
-    }
-
-    /// Replaces the elements set in `changes` (`PUT`; the service resets the monitor's state), then reads the monitor again.
-    ///
-    /// - Throws: ``DeviceCloudError``.
-    public func update(_ changes: MonitorDefinition) async throws {
-        self.record = try await self.cloud.monitors.update(id: self.id, with: changes)
-    }
-
-    /// Deletes the monitor from the account.
-    ///
-    /// - Throws: ``DeviceCloudError`` (``DeviceCloudError/Code/notFound`` when already gone).
-    public func delete() async throws {
-        try await self.cloud.monitors.delete(id: self.id)
-    }
-
-    /// Resets the monitor through the v1 API (`/ws/v1/monitors/inventory/{id}/reset`): a
-    /// `DISABLED` monitor is enabled again and its state starts over; then reads it again.
-    ///
-    /// - Throws: ``DeviceCloudError``.
-    public func reset() async throws {
-        try await self.cloud.monitors.reset(id: self.id)
-        self.record = try await self.cloud.monitors.record(id: self.id)
+    func keep(_ record: MonitorRecord) {
+        self.record = record
     }
 }

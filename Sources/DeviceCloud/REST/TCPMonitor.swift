@@ -8,13 +8,13 @@ public import DeviceCloudProtocol
 ///     await batch.acknowledge()
 /// }
 /// ```
-public actor TCPMonitor: Monitor {
+public actor TCPMonitor: RecordKeepingMonitor {
     /// `monId`.
     public nonisolated let id: UInt32
     /// The monitor as last read from the service.
     public private(set) var record: MonitorRecord
 
-    private let cloud: DeviceCloud
+    let cloud: DeviceCloud
 
     init(record: MonitorRecord, cloud: DeviceCloud) {
         self.id = record.id
@@ -72,67 +72,15 @@ public actor TCPMonitor: Monitor {
         return try await session.withEvents(body)
     }
 
-    /// Reads the monitor again and returns the fresh record.
-    ///
-    /// - Throws: ``DeviceCloudError`` (``DeviceCloudError/Code/notFound`` once deleted).
-    @discardableResult
-    public func refresh() async throws -> MonitorRecord {
-        self.record = try await self.cloud.monitors.record(id: self.id)
-        return self.record
-    }
-
-    /// Changes the elements given (`nil` leaves one as it is), then reads the monitor again.
-    /// The service resets the monitor's state on any update.
+    /// Changes `topics` (when given) and the options set (`nil` leaves an element as it is), then
+    /// reads the monitor again. The service resets the monitor's state on any update.
     ///
     /// - Throws: ``DeviceCloudError``.
-    public func update(
-        topics: [String]? = nil,
-        batchSize: Int? = nil,
-        batchDuration: Duration? = nil,
-        compression: MonitorCompression? = nil,
-        format: MonitorFormat? = nil,
-        acknowledgement: MonitorAckOption? = nil,
-        autoReplay: Bool? = nil,
-        description: String? = nil,
-        schemaType: String? = nil,
-        schemaData: String? = nil
-    ) async throws {
-        try await self.update(
-            .tcp(
-                topics: topics,
-                batchSize: batchSize,
-                batchDuration: batchDuration,
-                compression: compression,
-                format: format,
-                acknowledgement: acknowledgement,
-                autoReplay: autoReplay,
-                description: description,
-                schemaType: schemaType,
-                schemaData: schemaData
-            )
-        )
+    public func update(topics: [String]? = nil, options: TCPMonitorOptions = TCPMonitorOptions()) async throws {
+        try await self.update(.tcp(topics: topics, options: options))
     }
 
-    /// Replaces the elements set in `changes` (`PUT`; the service resets the monitor's state), then reads the monitor again.
-    ///
-    /// - Throws: ``DeviceCloudError``.
-    public func update(_ changes: MonitorDefinition) async throws {
-        self.record = try await self.cloud.monitors.update(id: self.id, with: changes)
-    }
-
-    /// Deletes the monitor from the account.
-    ///
-    /// - Throws: ``DeviceCloudError`` (``DeviceCloudError/Code/notFound`` when already gone).
-    public func delete() async throws {
-        try await self.cloud.monitors.delete(id: self.id)
-    }
-
-    /// Resets the monitor through the v1 API (`/ws/v1/monitors/inventory/{id}/reset`): a
-    /// `DISABLED` monitor is enabled again and its state starts over; then reads it again.
-    ///
-    /// - Throws: ``DeviceCloudError``.
-    public func reset() async throws {
-        try await self.cloud.monitors.reset(id: self.id)
-        self.record = try await self.cloud.monitors.record(id: self.id)
+    func keep(_ record: MonitorRecord) {
+        self.record = record
     }
 }

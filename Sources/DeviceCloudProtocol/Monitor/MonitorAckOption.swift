@@ -1,32 +1,20 @@
 /// A TCP monitor's `monAckOption`: whether the client acknowledges each block.
 ///
-/// A value this library does not know is kept as ``unrecognized(_:)`` rather than dropped.
-public enum MonitorAckOption: Sendable, Hashable, RawRepresentable, CustomStringConvertible {
+/// A value this library does not know is kept, exactly as sent, rather than dropped.
+public struct MonitorAckOption: OpenEnumeration {
+    /// The element's text, as the service sent it.
+    public let rawValue: String
+
+    /// Wraps `text` as it is (see ``init(rawValue:)``).
+    public init(verbatim text: String) {
+        self.rawValue = text
+    }
+
     /// The client acknowledges each block; unacknowledged blocks are not delivered (`explicit`).
-    case explicit
+    public static let explicit = MonitorAckOption(verbatim: "explicit")
     /// A block counts as delivered once sent (`off`), the service's default.
-    case off
-    /// A value the service sent that this library does not know, exactly as sent.
-    case unrecognized(String)
+    public static let off = MonitorAckOption(verbatim: "off")
 
-    /// Reads the element's text; known values match case-insensitively.
-    public init(rawValue: String) {
-        switch rawValue.lowercased() {
-        case "explicit": self = .explicit
-        case "off": self = .off
-        default: self = .unrecognized(rawValue)
-        }
-    }
-
-    /// The element's text.
-    public var rawValue: String {
-        switch self {
-        case .explicit: "explicit"
-        case .off: "off"
-        case .unrecognized(let value): value
-        }
-    }
-
-    /// The element's text, as ``rawValue``.
-    public var description: String { self.rawValue }
+    /// The values this library knows.
+    public static let recognized: [MonitorAckOption] = [.explicit, .off]
 }

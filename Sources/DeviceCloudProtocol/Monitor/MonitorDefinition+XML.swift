@@ -19,7 +19,7 @@ extension MonitorDefinition {
     /// Reads a `<Monitor>` create or update document.
     ///
     /// Elements the definition does not hold (read-only ones such as `monId`, or unknown ones)
-    /// are ignored; enumerated values the library does not know are kept as `.unrecognized`
+    /// are ignored; enumerated values the library does not know are kept as sent (`isRecognized` is false)
     /// for the receiver to judge.
     ///
     /// - Throws: ``DeviceCloudProtocolError`` with ``DeviceCloudProtocolError/Code/malformedDocument``

@@ -1,22 +1,22 @@
 /// A monitor's `monFormatType`: the document format its events are delivered in.
 ///
-/// A value this library does not know is kept as ``unrecognized(_:)`` rather than dropped.
-public enum MonitorFormat: Sendable, Hashable, RawRepresentable, CustomStringConvertible {
-    /// XML documents (`xml`).
-    case xml
-    /// JSON documents (`json`).
-    case json
-    /// A value the service sent that this library does not know, exactly as sent.
-    case unrecognized(String)
+/// A value this library does not know is kept, exactly as sent, rather than dropped.
+public struct MonitorFormat: OpenEnumeration {
+    /// The element's text, as the service sent it.
+    public let rawValue: String
 
-    /// Reads the element's text; known values match case-insensitively.
-    public init(rawValue: String) {
-        switch rawValue.lowercased() {
-        case "xml": self = .xml
-        case "json": self = .json
-        default: self = .unrecognized(rawValue)
-        }
+    /// Wraps `text` as it is (see ``init(rawValue:)``).
+    public init(verbatim text: String) {
+        self.rawValue = text
     }
+
+    /// XML documents (`xml`).
+    public static let xml = MonitorFormat(verbatim: "xml")
+    /// JSON documents (`json`).
+    public static let json = MonitorFormat(verbatim: "json")
+
+    /// The values this library knows.
+    public static let recognized: [MonitorFormat] = [.xml, .json]
 
     /// The format of a push payload.
     public init(_ format: PayloadFormat) {
@@ -26,24 +26,12 @@ public enum MonitorFormat: Sendable, Hashable, RawRepresentable, CustomStringCon
         }
     }
 
-    /// The element's text.
-    public var rawValue: String {
-        switch self {
-        case .xml: "xml"
-        case .json: "json"
-        case .unrecognized(let value): value
-        }
-    }
-
     /// The matching push payload format, or `nil` for an unrecognized value.
     public var payloadFormat: PayloadFormat? {
         switch self {
         case .xml: .xml
         case .json: .json
-        case .unrecognized: nil
+        default: nil
         }
     }
-
-    /// The element's text, as ``rawValue``.
-    public var description: String { self.rawValue }
 }

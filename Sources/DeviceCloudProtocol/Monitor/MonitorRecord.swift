@@ -4,7 +4,7 @@ public import Foundation
 ///
 /// The settable elements live in ``definition`` and read directly through the record
 /// (`record.topics`, `record.batchSize`). Numbers are numbers, enumerations are enumerations
-/// (unknown values kept as `.unrecognized`), and elements this library does not know, or whose
+/// (unknown values kept as sent), and elements this library does not know, or whose
 /// text it cannot read, are kept in ``additionalElements``.
 ///
 /// Printing, dumping or logging a record never shows the transport token or header values.

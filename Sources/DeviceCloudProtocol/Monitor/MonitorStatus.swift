@@ -1,44 +1,26 @@
 /// A monitor's read-only `monStatus`.
 ///
-/// A value this library does not know is kept as ``unrecognized(_:)`` rather than dropped.
-public enum MonitorStatus: Sendable, Hashable, RawRepresentable, CustomStringConvertible {
+/// A value this library does not know is kept, exactly as sent, rather than dropped.
+public struct MonitorStatus: OpenEnumeration {
+    /// The element's text, as the service sent it.
+    public let rawValue: String
+
+    /// Wraps `text` as it is (see ``init(rawValue:)``).
+    public init(verbatim text: String) {
+        self.rawValue = text
+    }
+
     /// An HTTP monitor the service is connecting to (`CONNECTING`).
-    case connecting
+    public static let connecting = MonitorStatus(verbatim: "CONNECTING")
     /// Connected and delivering (`ACTIVE`).
-    case active
+    public static let active = MonitorStatus(verbatim: "ACTIVE")
     /// Not connected (`INACTIVE`).
-    case inactive
+    public static let inactive = MonitorStatus(verbatim: "INACTIVE")
     /// Disconnected with auto-replay on: events are recorded for later (`SUSPENDED`).
-    case suspended
+    public static let suspended = MonitorStatus(verbatim: "SUSPENDED")
     /// An HTTP monitor that could not connect for 24 hours: events are no longer recorded (`DISABLED`).
-    case disabled
-    /// A value the service sent that this library does not know, exactly as sent.
-    case unrecognized(String)
+    public static let disabled = MonitorStatus(verbatim: "DISABLED")
 
-    /// Reads the element's text; known values match case-insensitively.
-    public init(rawValue: String) {
-        switch rawValue.uppercased() {
-        case "CONNECTING": self = .connecting
-        case "ACTIVE": self = .active
-        case "INACTIVE": self = .inactive
-        case "SUSPENDED": self = .suspended
-        case "DISABLED": self = .disabled
-        default: self = .unrecognized(rawValue)
-        }
-    }
-
-    /// The element's text.
-    public var rawValue: String {
-        switch self {
-        case .connecting: "CONNECTING"
-        case .active: "ACTIVE"
-        case .inactive: "INACTIVE"
-        case .suspended: "SUSPENDED"
-        case .disabled: "DISABLED"
-        case .unrecognized(let value): value
-        }
-    }
-
-    /// The element's text, as ``rawValue``.
-    public var description: String { self.rawValue }
+    /// The values this library knows.
+    public static let recognized: [MonitorStatus] = [.connecting, .active, .inactive, .suspended, .disabled]
 }

@@ -179,10 +179,10 @@ public final class PushServer: Service, Sendable {
 
     /// Sends a block to the monitor's connected client.
     ///
-    /// - Throws: ``PushServerError`` when no client is connected for the monitor, or the write fails.
+    /// - Throws: ``SimulatorError/Code/notConnected`` when no client is connected for the monitor, or the write fails.
     public func publish(_ message: PublishMessage, to monitorID: UInt32) async throws {
         guard let session = self.session(for: monitorID) else {
-            throw PushServerError.notConnected(monitorID: monitorID)
+            throw SimulatorError.notConnected(monitorID: monitorID)
         }
         try await session.publish(message)
     }
@@ -320,10 +320,4 @@ public final class PushServer: Service, Sendable {
             await self.delegate.acknowledged(blockID: received.blockID, on: session)
         }
     }
-}
-
-/// Errors of the simulator's push server.
-public enum PushServerError: Error, Sendable, Hashable {
-    /// No client is connected for the monitor.
-    case notConnected(monitorID: UInt32)
 }

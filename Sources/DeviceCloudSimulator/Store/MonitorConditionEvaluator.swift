@@ -13,12 +13,12 @@ public struct MonitorConditionEvaluator: Sendable {
 
     /// Prepares `condition`.
     ///
-    /// - Throws: ``MonitorStoreError/Code/invalidCondition`` when it names an element that is
+    /// - Throws: ``SimulatorError/Code/invalidCondition`` when it names an element that is
     ///   not a monitor element.
-    public init(_ condition: MonitorCondition) throws(MonitorStoreError) {
+    public init(_ condition: MonitorCondition) throws(SimulatorError) {
         let known = Set(MonitorElement.all)
         for name in Self.fieldNames(in: condition) where !known.contains(name.rawValue) {
-            throw MonitorStoreError(.invalidCondition, "monitors have no element \(name)")
+            throw SimulatorError(.invalidCondition, "monitors have no element \(name)")
         }
         self.condition = condition
     }

@@ -1,3 +1,4 @@
+import DeviceCloudServerSupport
 public import DeviceCloudProtocol
 import Foundation
 
@@ -70,23 +71,12 @@ extension MonitorStore {
         forMonitor id: UInt32,
         until condition: @escaping @Sendable (MonitorRecord?) -> Bool
     ) async throws -> MonitorRecord? {
-        let current = self.records[id]
-        if condition(current) { return current }
-        let waiters = self.recordWaiters
-        let token = waiters.makeToken()
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                // Runs on the actor before it can change anything: no change is missed.
-                let current = self.records[id]
-                if condition(current) {
-                    continuation.resume(returning: current)
-                } else {
-                    waiters.add(token, monitorID: id, condition: condition, continuation: continuation)
-                }
-            }
-        } onCancel: {
-            waiters.cancel(token)
-        }
+        let change = try await self.recordChanges.wait(
+            until: { $0.monitorID == id && condition($0.record) },
+            // Read on the actor while the waiter is registered: no change is missed.
+            current: { RecordChange(monitorID: id, record: self.records[id]) }
+        )
+        return change.record
     }
 
     /// Whether a monitor keeps matching events now (see ``raise(_:)``).
@@ -103,7 +93,7 @@ extension MonitorStore {
 
     /// Tells waiters that a record changed.
     func recordChanged(_ id: UInt32) {
-        self.recordWaiters.changed(id, record: self.records[id])
+        self.recordChanges.resume(satisfying: RecordChange(monitorID: id, record: self.records[id]))
     }
 
     /// (Re)builds a monitor's delivery state from its record, stopping the deliverer of the
@@ -132,4 +122,10 @@ extension MonitorStore {
             if self.subscribers[resource]?.isEmpty == true { self.subscribers[resource] = nil }
         }
     }
+}
+
+/// A monitor's record after a change (`nil` once deleted), as the store's waiters see it.
+struct RecordChange: Sendable {
+    let monitorID: UInt32
+    let record: MonitorRecord?
 }

@@ -1,5 +1,6 @@
 public import DeviceCloudProtocol
 public import Foundation
+import DeviceCloudServerSupport
 
 /// The simulator's monitors: one store shared by the `/ws/Monitor` routes, the ingestion routes,
 /// the push servers and the HTTP deliverers.
@@ -56,7 +57,7 @@ public actor MonitorStore {
     /// The clock for batch deadlines.
     let clock = ContinuousClock()
     /// Tasks awaiting a record condition.
-    nonisolated let recordWaiters = MonitorRecordWaiters()
+    nonisolated let recordChanges = Waiters<RecordChange>()
     /// Bounds on each persistent monitor's saved events.
     public nonisolated let historyLimits: MonitorHistoryLimits
     /// The saved events of each persistent monitor.
@@ -115,12 +116,12 @@ public actor MonitorStore {
 
     /// Creates a monitor; the service's defaults fill the elements not given.
     ///
-    /// - Throws: ``MonitorStoreError/Code/invalidDefinition``.
+    /// - Throws: ``SimulatorError/Code/invalidDefinition``.
     @discardableResult
-    public func create(_ definition: MonitorDefinition) throws(MonitorStoreError) -> MonitorRecord {
+    public func create(_ definition: MonitorDefinition) throws(SimulatorError) -> MonitorRecord {
         let definition = try Self.validated(Self.withDefaults(definition))
         guard self.nextID < UInt32.max else {
-            throw MonitorStoreError(.invalidDefinition, "no monitor ids left")
+            throw SimulatorError(.invalidDefinition, "no monitor ids left")
         }
         let id = self.nextID
         self.nextID += 1
@@ -134,9 +135,9 @@ public actor MonitorStore {
 
     /// Creates many monitors at once (all or none).
     ///
-    /// - Throws: ``MonitorStoreError/Code/invalidDefinition`` for the first invalid definition.
+    /// - Throws: ``SimulatorError/Code/invalidDefinition`` for the first invalid definition.
     @discardableResult
-    public func create(contentsOf definitions: some Sequence<MonitorDefinition>) throws(MonitorStoreError) -> [MonitorRecord] {
+    public func create(contentsOf definitions: some Sequence<MonitorDefinition>) throws(SimulatorError) -> [MonitorRecord] {
         var checked: [MonitorDefinition] = []
         for definition in definitions {
             checked.append(try Self.validated(Self.withDefaults(definition)))
@@ -154,11 +155,11 @@ public actor MonitorStore {
     /// unacknowledged blocks, recorded events and delivery counters start over (this is also
     /// how a `DISABLED` HTTP monitor is enabled again).
     ///
-    /// - Throws: ``MonitorStoreError/Code/notFound`` or ``MonitorStoreError/Code/invalidDefinition``.
+    /// - Throws: ``SimulatorError/Code/notFound`` or ``SimulatorError/Code/invalidDefinition``.
     @discardableResult
-    public func update(id: UInt32, with changes: MonitorDefinition) throws(MonitorStoreError) -> MonitorRecord {
+    public func update(id: UInt32, with changes: MonitorDefinition) throws(SimulatorError) -> MonitorRecord {
         guard var record = self.records[id] else {
-            throw MonitorStoreError(.notFound, "monitor \(id) does not exist")
+            throw SimulatorError(.notFound, "monitor \(id) does not exist")
         }
         record.definition = try Self.validated(Self.withDefaults(record.definition.merging(changes)))
         record.status = .inactive
@@ -171,10 +172,10 @@ public actor MonitorStore {
 
     /// Deletes a monitor and disconnects its push client, if any.
     ///
-    /// - Throws: ``MonitorStoreError/Code/notFound``.
-    public func delete(id: UInt32) throws(MonitorStoreError) {
+    /// - Throws: ``SimulatorError/Code/notFound``.
+    public func delete(id: UInt32) throws(SimulatorError) {
         guard self.records.removeValue(forKey: id) != nil else {
-            throw MonitorStoreError(.notFound, "monitor \(id) does not exist")
+            throw SimulatorError(.notFound, "monitor \(id) does not exist")
         }
         if let index = self.orderedIDs.firstIndex(of: id) {
             self.orderedIDs.remove(at: index)
@@ -189,17 +190,17 @@ public actor MonitorStore {
     /// exactly as after an update (a `DISABLED` HTTP monitor is enabled again and delivers
     /// anew); its elements and saved history are kept.
     ///
-    /// - Throws: ``MonitorStoreError/Code/notFound``.
+    /// - Throws: ``SimulatorError/Code/notFound``.
     @discardableResult
-    public func reset(id: UInt32) throws(MonitorStoreError) -> MonitorRecord {
+    public func reset(id: UInt32) throws(SimulatorError) -> MonitorRecord {
         try self.update(id: id, with: MonitorDefinition())
     }
 
     /// One page of the monitors matching `condition`, by ascending id.
     ///
-    /// - Throws: ``MonitorStoreError/Code/invalidCondition`` when the condition names an element
+    /// - Throws: ``SimulatorError/Code/invalidCondition`` when the condition names an element
     ///   monitors do not have.
-    public func page(matching condition: MonitorCondition?, start: Int, size: Int) throws(MonitorStoreError) -> MonitorListPage {
+    public func page(matching condition: MonitorCondition?, start: Int, size: Int) throws(SimulatorError) -> MonitorListPage {
         var matching = self.allRecords
         if let condition {
             let evaluator = try MonitorConditionEvaluator(condition)
@@ -241,7 +242,7 @@ public actor MonitorStore {
             defaults.transportMethod = .put
             defaults.connectTimeout = .zero
             defaults.responseTimeout = .zero
-        case .unrecognized:
+        default:
             break
         }
         return defaults.merging(definition)
@@ -249,23 +250,23 @@ public actor MonitorStore {
 
     /// Checks a definition as the service would, so that every stored record can be written
     /// back as XML and JSON.
-    static func validated(_ definition: MonitorDefinition) throws(MonitorStoreError) -> MonitorDefinition {
-        func invalid(_ message: String) -> MonitorStoreError { MonitorStoreError(.invalidDefinition, message) }
+    static func validated(_ definition: MonitorDefinition) throws(SimulatorError) -> MonitorDefinition {
+        func invalid(_ message: String) -> SimulatorError { SimulatorError(.invalidDefinition, message) }
         guard let topics = definition.topics, !topics.isEmpty else { throw invalid("monTopic is required") }
         for topic in topics where TopicFilter(topic) == nil {
             throw invalid("the topic \"\(topic)\" is not a resource with an optional path and [I,U,D] filter")
         }
-        if case .unrecognized(let value) = definition.transportType {
+        if let value = definition.transportType, !value.isRecognized {
             throw invalid("monTransportType must be tcp or http, not \(value)")
         }
-        if case .unrecognized(let value) = definition.format { throw invalid("monFormatType must be xml or json, not \(value)") }
-        if case .unrecognized(let value) = definition.compression {
+        if let value = definition.format, !value.isRecognized { throw invalid("monFormatType must be xml or json, not \(value)") }
+        if let value = definition.compression, !value.isRecognized {
             throw invalid("monCompression must be zlib, gzip or none, not \(value)")
         }
-        if case .unrecognized(let value) = definition.acknowledgement {
+        if let value = definition.acknowledgement, !value.isRecognized {
             throw invalid("monAckOption must be explicit or off, not \(value)")
         }
-        if case .unrecognized(let value) = definition.transportMethod {
+        if let value = definition.transportMethod, !value.isRecognized {
             throw invalid("monTransportMethod must be PUT or POST, not \(value)")
         }
         if let batchSize = definition.batchSize, batchSize < 1 { throw invalid("monBatchSize must be at least 1") }

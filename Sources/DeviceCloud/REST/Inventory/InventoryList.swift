@@ -16,45 +16,10 @@ public struct InventoryList: AsyncSequence, Sendable {
     public let pageSize: Int
 
     /// An iterator that fetches the first page when first asked.
-    public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(list: self)
-    }
-
-    /// Fetches a page when the previous one is used up.
-    public struct AsyncIterator: AsyncIteratorProtocol {
-        private let list: InventoryList
-        private var buffered: [InventoryMonitor] = []
-        private var position = 0
-        private var cursor: String?
-        private var followed: Set<String> = []
-        private var isLastPage = false
-
-        init(list: InventoryList) {
-            self.list = list
-        }
-
-        /// The next monitor, fetching the next page when needed; `nil` after the last.
-        ///
-        /// - Throws: ``DeviceCloudError``.
-        public mutating func next() async throws -> InventoryMonitor? {
-            while self.position == self.buffered.count {
-                guard !self.isLastPage else { return nil }
-                let page = try await self.list.inventory.page(
-                    query: self.list.query,
-                    orderBy: self.list.orderBy,
-                    size: self.list.pageSize,
-                    cursor: self.cursor
-                )
-                self.buffered = page.list.compactMap { try? InventoryMonitor(json: $0) }
-                self.position = 0
-                if let next = page.cursor, !next.isEmpty, self.followed.insert(next).inserted {
-                    self.cursor = next
-                } else {
-                    self.isLastPage = true
-                }
-            }
-            defer { self.position += 1 }
-            return self.buffered[self.position]
+    public func makeAsyncIterator() -> CursorPagedIterator<InventoryMonitor> {
+        CursorPagedIterator { [self] cursor in
+            let page = try await self.inventory.page(query: self.query, orderBy: self.orderBy, size: self.pageSize, cursor: cursor)
+            return (page.list.compactMap { try? InventoryMonitor(json: $0) }, page.cursor)
         }
     }
 }

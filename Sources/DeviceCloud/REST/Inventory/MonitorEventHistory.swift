@@ -34,93 +34,65 @@ public struct MonitorEventHistory: AsyncSequence, Sendable {
     public let pageSize: Int
 
     /// An iterator that fetches the first page when first asked.
-    public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(history: self)
+    public func makeAsyncIterator() -> CursorPagedIterator<MonitorEvent> {
+        CursorPagedIterator { [self] cursor in
+            let page = try await self.monitors.historyPage(
+                id: self.monitorID,
+                from: self.from,
+                to: self.to,
+                size: self.pageSize,
+                cursor: cursor
+            )
+            return (try Self.events(of: page, monitorID: self.monitorID), page.cursor)
+        }
+    }
+}
+
+extension MonitorEventHistory {
+    /// The page's entries as one JSON document, decoded by the push stream's scanner.
+    static func events(of page: V1ListPage, monitorID: UInt32) throws -> [MonitorEvent] {
+        guard !page.list.isEmpty else { return [] }
+        var document = ByteBuffer(string: #"{"Document":{"Msg":["#)
+        for (index, entry) in page.list.enumerated() {
+            if index > 0 { document.writeString(",") }
+            document.writeBytes(try Self.messages(in: entry, monitorID: monitorID))
+        }
+        document.writeString("]}}")
+        do {
+            return try DocumentDecoder.events(in: document, format: .json)
+        } catch {
+            throw DeviceCloudError(
+                .invalidResponse,
+                message: "a history page of monitor \(monitorID) holds an event that cannot be read: \(error)",
+                monitorID: monitorID,
+                underlying: error
+            )
+        }
     }
 
-    /// Fetches a page when the previous one is used up.
-    public struct AsyncIterator: AsyncIteratorProtocol {
-        private let history: MonitorEventHistory
-        private var buffered: [MonitorEvent] = []
-        private var position = 0
-        private var cursor: String?
-        private var followed: Set<String> = []
-        private var isLastPage = false
-
-        init(history: MonitorEventHistory) {
-            self.history = history
+    /// An entry's `Msg` object(s), comma-separated.
+    private static func messages(in entry: Data, monitorID: UInt32) throws -> Data {
+        guard let object = try? JSONSerialization.jsonObject(with: entry) else {
+            throw DeviceCloudError(.invalidResponse, message: "a history entry is not JSON", monitorID: monitorID)
         }
-
-        /// The next event, fetching the next page when needed; `nil` after the last.
-        ///
-        /// - Throws: ``DeviceCloudError``.
-        public mutating func next() async throws -> MonitorEvent? {
-            while self.position == self.buffered.count {
-                guard !self.isLastPage else { return nil }
-                let page = try await self.history.monitors.historyPage(
-                    id: self.history.monitorID,
-                    from: self.history.from,
-                    to: self.history.to,
-                    size: self.history.pageSize,
-                    cursor: self.cursor
-                )
-                self.buffered = try Self.events(of: page, monitorID: self.history.monitorID)
-                self.position = 0
-                if let next = page.cursor, !next.isEmpty, self.followed.insert(next).inserted {
-                    self.cursor = next
-                } else {
-                    self.isLastPage = true
-                }
-            }
-            defer { self.position += 1 }
-            return self.buffered[self.position]
-        }
-
-        /// The page's entries as one JSON document, decoded by the push stream's scanner.
-        static func events(of page: V1ListPage, monitorID: UInt32) throws -> [MonitorEvent] {
-            guard !page.list.isEmpty else { return [] }
-            var document = ByteBuffer(string: #"{"Document":{"Msg":["#)
-            for (index, entry) in page.list.enumerated() {
-                if index > 0 { document.writeString(",") }
-                document.writeBytes(try Self.messages(in: entry, monitorID: monitorID))
-            }
-            document.writeString("]}}")
-            do {
-                return try DocumentDecoder.events(in: document, format: .json)
-            } catch {
-                throw DeviceCloudError(
-                    .invalidResponse,
-                    message: "a history page of monitor \(monitorID) holds an event that cannot be read: \(error)",
-                    monitorID: monitorID,
-                    underlying: error
-                )
+        var message: Any = object
+        if let wrapper = object as? [String: Any], wrapper.count == 1 {
+            if let document = wrapper["Document"] as? [String: Any], let inner = document["Msg"] {
+                message = inner
+            } else if let inner = wrapper["Msg"] {
+                message = inner
             }
         }
-
-        /// An entry's `Msg` object(s), comma-separated.
-        private static func messages(in entry: Data, monitorID: UInt32) throws -> Data {
-            guard let object = try? JSONSerialization.jsonObject(with: entry) else {
-                throw DeviceCloudError(.invalidResponse, message: "a history entry is not JSON", monitorID: monitorID)
+        let items: [Any] = (message as? [Any]) ?? [message]
+        var data = Data()
+        for (index, item) in items.enumerated() {
+            guard item is [String: Any] else {
+                throw DeviceCloudError(.invalidResponse, message: "a history entry is not an event object", monitorID: monitorID)
             }
-            var message: Any = object
-            if let wrapper = object as? [String: Any], wrapper.count == 1 {
-                if let document = wrapper["Document"] as? [String: Any], let inner = document["Msg"] {
-                    message = inner
-                } else if let inner = wrapper["Msg"] {
-                    message = inner
-                }
-            }
-            let items: [Any] = (message as? [Any]) ?? [message]
-            var data = Data()
-            for (index, item) in items.enumerated() {
-                guard item is [String: Any] else {
-                    throw DeviceCloudError(.invalidResponse, message: "a history entry is not an event object", monitorID: monitorID)
-                }
-                if index > 0 { data.append(UInt8(ascii: ",")) }
-                data.append(try JSONSerialization.data(withJSONObject: item, options: [.withoutEscapingSlashes]))
-            }
-            return data
+            if index > 0 { data.append(UInt8(ascii: ",")) }
+            data.append(try JSONSerialization.data(withJSONObject: item, options: [.withoutEscapingSlashes]))
         }
+        return data
     }
 }
 

@@ -4,7 +4,7 @@ import DeviceCloudProtocol
 import Foundation
 
 /// Options every monitor has, for `monitors create|update|ensure`.
-struct CommonMonitorOptions: ParsableArguments {
+struct CommonMonitorArguments: ParsableArguments {
     @Option(help: "Comma-separated topics, e.g. \"DataPoint[U],DeviceCore\".") var topics: String?
     @Option(help: "Events per block (monBatchSize).") var batchSize: Int?
     @Option(help: "Seconds events may wait to be batched (monBatchDuration).") var batchDuration: Int?
@@ -57,7 +57,7 @@ struct CommonMonitorOptions: ParsableArguments {
 }
 
 /// Options of TCP monitors.
-struct TCPMonitorOptions: ParsableArguments {
+struct TCPMonitorArguments: ParsableArguments {
     @Option(help: "explicit or off (monAckOption).") var ack: String?
     @Option(help: "true or false: replay missed events on connect (monAutoReplayOnConnect).") var autoReplay: Bool?
 
@@ -68,7 +68,7 @@ struct TCPMonitorOptions: ParsableArguments {
 }
 
 /// Options of HTTP monitors. The token comes from `--token`, or (when creating) `DC_HTTP_TOKEN`.
-struct HTTPMonitorOptions: ParsableArguments {
+struct HTTPMonitorArguments: ParsableArguments {
     @Option(name: .customLong("target"), help: "The URL the service sends blocks to (monTransportUrl).") var target: String?
     @Option(
         help: "user:password the service presents there (monTransportToken; env DC_HTTP_TOKEN, preferred: flags show in process lists).")

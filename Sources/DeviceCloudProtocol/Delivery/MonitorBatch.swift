@@ -1,7 +1,10 @@
-public import DeviceCloudProtocol
 public import NIOCore
 
 /// One block of events delivered by a monitor, with the means to acknowledge it.
+///
+/// The push session (TCP monitors) and the HTTP receiver (HTTP monitors) both hand out batches,
+/// so one consumer loop serves either transport. It lives in the protocol layer so that a
+/// program that only receives HTTP monitors does not build the push/REST client.
 public struct MonitorBatch: Sendable {
     /// The monitor that delivered the batch.
     public let monitorID: UInt32
@@ -17,22 +20,22 @@ public struct MonitorBatch: Sendable {
     public let document: ByteBuffer
     /// The events in delivery order. Their bodies are slices of ``document``.
     public let events: [MonitorEvent]
-    /// Why the block could not be decoded, for a session whose
-    /// ``PushSession/Configuration/undecodableBlocks`` is ``UndecodableBlockPolicy/deliver``;
-    /// `nil` for every decoded batch.
+    /// Why the block could not be decoded, for a push session whose `undecodableBlocks` policy
+    /// is `.deliver`; `nil` for every decoded batch.
     ///
     /// Such a batch has no ``events``; its ``document`` holds the inflated payload, or the payload
     /// as received when inflating it was what failed. Acknowledging it skips the block for good.
-    public let decodingError: PushSessionError?
+    public let decodingError: DeviceCloudProtocolError?
 
     let acknowledger: BatchAcknowledger
 
-    init(
+    /// A batch read from a push connection (the push session builds these).
+    package init(
         monitorID: UInt32,
         message: PublishMessage,
         document: ByteBuffer,
         events: [MonitorEvent],
-        decodingError: PushSessionError?,
+        decodingError: DeviceCloudProtocolError?,
         acknowledger: BatchAcknowledger
     ) {
         self.monitorID = monitorID
@@ -103,19 +106,25 @@ public struct MonitorBatch: Sendable {
 }
 
 /// Where a batch's acknowledgement goes.
-enum BatchAcknowledger: Sendable {
+package enum BatchAcknowledger: Sendable {
     /// Acknowledgement mode off: nothing to send.
     case disabled
     /// PublishMessageReceived on the push connection that delivered the batch.
-    case push(AcknowledgementWriter)
+    case push(any BlockAcknowledging)
     /// Another transport's acknowledgement, e.g. answering an HTTP delivery.
     case callback(@Sendable () async -> Bool)
 
     func acknowledge(blockID: UInt16) async -> Bool {
         switch self {
         case .disabled: true
-        case .push(let writer): writer.acknowledge(blockID: blockID)
+        case .push(let connection): connection.acknowledge(blockID: blockID)
         case .callback(let callback): await callback()
         }
     }
+}
+
+/// A push connection's queue of acknowledgements (PublishMessageReceived).
+package protocol BlockAcknowledging: Sendable {
+    /// Queues the acknowledgement of `blockID`; `false` when the connection is already closed.
+    func acknowledge(blockID: UInt16) -> Bool
 }

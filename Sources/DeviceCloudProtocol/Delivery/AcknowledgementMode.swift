@@ -1,5 +1,3 @@
-public import DeviceCloudProtocol
-
 /// Whether the client acknowledges each block (the monitor's `monAckOption`).
 public enum AcknowledgementMode: String, Sendable, Hashable, CaseIterable {
     /// The consumer acknowledges each batch with ``MonitorBatch/acknowledge()``; unacknowledged
