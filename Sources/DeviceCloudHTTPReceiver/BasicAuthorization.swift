@@ -1,4 +1,5 @@
 import DeviceCloudProtocol
+import DeviceCloudServerSupport
 import Foundation
 
 /// Checks a request's `Authorization: Basic …` header against an HTTP monitor's transport
@@ -28,12 +29,12 @@ struct BasicAuthorization: Sendable {
     func admits(authorization header: String?, headerValue: (String) -> String?) -> Bool {
         if self.expected == nil, self.headerSecret == nil { return true }
         if let expected = self.expected, let presented = Self.decodedCredentials(header),
-            Self.constantTimeEquals(presented, expected)
+            constantTimeEquals(presented, expected)
         {
             return true
         }
         if let secret = self.headerSecret, let presented = headerValue(secret.name) {
-            return Self.constantTimeEquals(Array(presented.utf8), secret.value)
+            return constantTimeEquals(Array(presented.utf8), secret.value)
         }
         return false
     }
@@ -46,16 +47,5 @@ struct BasicAuthorization: Sendable {
         let encoded = header.dropFirst(scheme.count).trimmingCharacters(in: .whitespaces)
         guard let data = Data(base64Encoded: encoded) else { return nil }
         return Array(data)
-    }
-
-    /// Compares two byte strings in time that depends only on their lengths.
-    static func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
-        var difference = UInt8(truncatingIfNeeded: lhs.count ^ rhs.count)
-        for index in 0..<max(lhs.count, rhs.count) {
-            let a = index < lhs.count ? lhs[index] : 0
-            let b = index < rhs.count ? rhs[index] : 0
-            difference |= a ^ b
-        }
-        return difference == 0 && lhs.count == rhs.count
     }
 }

@@ -9,7 +9,7 @@ public import ServiceLifecycle
 import Synchronization
 
 /// Receives the blocks an HTTP-transport monitor PUTs or POSTs, and hands them on as the same
-/// ``MonitorBatch`` stream a TCP monitor's push session gives.
+/// `MonitorBatch` stream a TCP monitor's push session gives.
 ///
 /// ```swift
 /// let receiver = HTTPReceiver(configuration: .init(port: 8080, path: "/push",
@@ -23,7 +23,7 @@ import Synchronization
 /// ```
 ///
 /// **Delivery semantics.** A request is answered only once the consumer has taken its batch
-/// (and, with ``AcknowledgementMode/explicit``, called ``MonitorBatch/acknowledge()``): a 2xx
+/// (and, with `AcknowledgementMode/explicit`, called `MonitorBatch/acknowledge()`): a 2xx
 /// tells the service the block is delivered, so a consumer that stops before acknowledging
 /// causes a retry rather than a loss (at-least-once; a retried block may repeat events the
 /// consumer already saw). A delivery whose body has not arrived, or whose batch was not taken
@@ -40,11 +40,11 @@ import Synchronization
 /// ``Configuration/requestReadTimeout``, ``Configuration/tlsHandshakeTimeout``). A response
 /// given before its request's body was read closes the connection.
 ///
-/// **Batches.** HTTP carries no block id: ``MonitorBatch/blockID`` is a sequence number the
+/// **Batches.** HTTP carries no block id: `MonitorBatch/blockID` is a sequence number the
 /// receiver assigns as the consumer takes batches (0, 1, 2, …, wrapping after 65535; a block
-/// the service sends again gets a new number). ``MonitorBatch/monitorID`` is
-/// ``Configuration/monitorID`` (0 by default), ``MonitorBatch/announcedCount`` the number of
-/// events, ``MonitorBatch/compression`` whether the body was a zlib stream.
+/// the service sends again gets a new number). `MonitorBatch/monitorID` is
+/// ``Configuration/monitorID`` (0 by default), `MonitorBatch/announcedCount` the number of
+/// events, `MonitorBatch/compression` whether the body was a zlib stream.
 ///
 /// **Lifetime.** ``withEvents(_:)`` runs the server for the duration of its closure. As a
 /// swift-service-lifecycle `Service`, ``run()`` serves until graceful shutdown, cancellation,

@@ -16,10 +16,10 @@ extension HTTPReceiver {
         /// A shared secret a delivery may present in a header instead of the token, or `nil`.
         /// With both set, either admits; with neither, every request is admitted.
         public var headerSecret: HeaderSecret?
-        /// ``AcknowledgementMode/explicit``: a delivery is answered 200 once the consumer called
-        /// ``MonitorBatch/acknowledge()``. ``AcknowledgementMode/off``: once the consumer took the batch.
+        /// `AcknowledgementMode/explicit`: a delivery is answered 200 once the consumer called
+        /// `MonitorBatch/acknowledge()`. `AcknowledgementMode/off`: once the consumer took the batch.
         public var acknowledgement: AcknowledgementMode
-        /// The ``MonitorBatch/monitorID`` of every batch: an HTTP delivery does not name its monitor.
+        /// The `MonitorBatch/monitorID` of every batch: an HTTP delivery does not name its monitor.
         public var monitorID: UInt32
         /// TLS settings for HTTPS, or `nil` for plain HTTP (see ``serverTLS(certificateChainFile:privateKeyFile:)``).
         public var tls: TLSConfiguration?
@@ -81,7 +81,7 @@ extension HTTPReceiver {
         ///   - idleTimeout: How long a connection may wait for a request; default 30 s.
         ///   - requestReadTimeout: The deadline for a whole request body, from its head; default 10 s.
         ///   - tlsHandshakeTimeout: The deadline for a TLS handshake; default 10 s.
-        /// - Throws: ``DeviceCloudProtocol/ConfigurationError`` when a size, count or time is not positive.
+        /// - Throws: `DeviceCloudProtocol/ConfigurationError` when a size, count or time is not positive.
         public init(
             host: String = "127.0.0.1",
             port: Int = 0,

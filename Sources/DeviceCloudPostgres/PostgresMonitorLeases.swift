@@ -15,7 +15,7 @@ import Synchronization
 /// connection drops). Every ``Configuration/rebalanceInterval`` each worker heartbeats into
 /// `relay_workers`, counts the live workers (a fresh heartbeat from a connection that still
 /// exists), and moves towards its fair share `ceil(monitors / live workers)`: it claims free
-/// monitors up to it and hands back those above it (``MonitorRelay/detach(_:)``: stop, commit
+/// monitors up to it and hands back those above it (`MonitorRelay/detach(_:)`: stop, commit
 /// and acknowledge what is in flight, then unlock).
 ///
 /// Fencing: when the lease connection is lost, every owned monitor's session is stopped at once,

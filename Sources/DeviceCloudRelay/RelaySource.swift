@@ -1,14 +1,14 @@
 public import DeviceCloud
 
 extension MonitorRelay {
-    /// A stream of batches for the relay to pull: a ``PushSession``'s events, an HTTP
-    /// receiver's, or any other `AsyncSequence` of ``MonitorBatch``.
+    /// A stream of batches for the relay to pull: a `PushSession`'s events, an HTTP
+    /// receiver's, or any other `AsyncSequence` of `MonitorBatch`.
     public struct Source: Sendable {
         /// A name for logs, e.g. `monitor 178007`.
         public var name: String
         /// The batches, pulled one at a time as the relay has room for them.
         public var batches: any AsyncSequence<MonitorBatch, any Error> & Sendable
-        /// Ends ``batches`` from outside (e.g. ``PushSession/close()``), so that
+        /// Ends ``batches`` from outside (e.g. `PushSession/close()`), so that
         /// ``MonitorRelay/detach(_:)`` can stop a pull that is waiting for the next batch.
         public var stop: (@Sendable () -> Void)?
         /// Says whether the source is within its policy now (for ``MonitorRelay/health``); a

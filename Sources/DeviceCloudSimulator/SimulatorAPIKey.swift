@@ -1,3 +1,4 @@
+import DeviceCloudServerSupport
 extension Simulator {
     /// An API key the simulator accepts beside the account's user name and password, sent by
     /// clients as the `X-API-KEY-ID` and `X-API-KEY-SECRET` headers. Printing it never shows

@@ -14,7 +14,7 @@ import ServiceLifecycle
 ///   in the Prometheus text format.
 /// - `GET /health`: 200 and `ok` while the last commit succeeded and every monitor's session is
 ///   connecting, streaming or backing off within its reconnect policy; 503 otherwise, with one
-///   line per problem (``MonitorRelay/Health``).
+///   line per problem (`MonitorRelay/Health`).
 enum RelayMetricsServer {
     /// Routes swift-metrics into a new Prometheus registry; call once, before any metric is made.
     static func bootstrap() -> PrometheusCollectorRegistry {

@@ -88,10 +88,10 @@ extension PushSession {
 
 /// How much of each block a push session reads.
 public enum PushDecoding: Sendable, Hashable {
-    /// Inflate the payload and split the document into ``MonitorEvent``s (the default).
+    /// Inflate the payload and split the document into `MonitorEvent`s (the default).
     case events
-    /// Inflate the payload only: each ``MonitorBatch`` carries the document in
-    /// ``MonitorBatch/document`` and no events, and the document scanner never runs. For
+    /// Inflate the payload only: each `MonitorBatch` carries the document in
+    /// `MonitorBatch/document` and no events, and the document scanner never runs. For
     /// forwarders that store or pass on bytes, and for templated monitors, whose payload is the
     /// user's rendered template rather than a `Document`.
     case raw
@@ -102,8 +102,8 @@ public enum UndecodableBlockPolicy: Sendable, Hashable {
     /// End the stream with ``PushSessionError/Code/undecodableBlock`` naming the block; nothing is
     /// acknowledged, so the service keeps the block.
     case fail
-    /// Hand the block to the consumer as a ``MonitorBatch`` whose ``MonitorBatch/decodingError``
-    /// is set, whose ``MonitorBatch/events`` is empty and whose ``MonitorBatch/document`` holds
+    /// Hand the block to the consumer as a `MonitorBatch` whose `MonitorBatch/decodingError`
+    /// is set, whose `MonitorBatch/events` is empty and whose `MonitorBatch/document` holds
     /// the payload (inflated where that worked). The consumer may store it and `acknowledge()` it
     /// to skip it; a block that is never acknowledged comes back after a reconnect.
     case deliver
@@ -121,7 +121,7 @@ public struct TCPKeepalive: Sendable, Hashable {
 
     /// Creates keepalive settings.
     ///
-    /// - Throws: ``DeviceCloudProtocol/ConfigurationError`` when a time is under one second or the count is not positive.
+    /// - Throws: `DeviceCloudProtocol/ConfigurationError` when a time is under one second or the count is not positive.
     public init(idle: Duration = .seconds(60), interval: Duration = .seconds(10), count: Int = 6) throws(ConfigurationError) {
         guard idle >= .seconds(1), interval >= .seconds(1), count > 0 else {
             throw ConfigurationError("keepalive needs idle and interval of at least 1 s and a positive count")

@@ -59,7 +59,7 @@ public struct PushSessionError: Error, Sendable, CustomStringConvertible {
     public var status: UInt16?
     /// The block concerned, for ``Code/undecodableBlock``.
     public var blockID: UInt16?
-    /// The error underneath, with its own type: a ``DeviceCloudProtocol/DeviceCloudProtocolError``, an
+    /// The error underneath, with its own type: a `DeviceCloudProtocol/DeviceCloudProtocolError`, an
     /// `NIOSSLError`, an `IOError`, or the ``PushSessionError`` that ended the last attempt.
     public var underlying: (any Error)?
     /// A human-readable explanation, free of secrets.

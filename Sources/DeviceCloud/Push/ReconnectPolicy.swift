@@ -19,7 +19,7 @@ public struct ReconnectPolicy: Sendable, Hashable {
 
     /// Creates a policy.
     ///
-    /// - Throws: ``DeviceCloudProtocol/ConfigurationError`` for a negative delay, a multiplier below 1 or not finite,
+    /// - Throws: `DeviceCloudProtocol/ConfigurationError` for a negative delay, a multiplier below 1 or not finite,
     ///   a jitter outside `0...1`, or a negative attempt count.
     public init(
         initialBackoff: Duration = .seconds(1),
@@ -55,7 +55,9 @@ public struct ReconnectPolicy: Sendable, Hashable {
 
     /// The delay before attempt `attempt` (0-based: attempt 0 is immediate).
     ///
-    /// - Parameter random: a number in `0...1` drawn by the caller, so tests can pin the jitter.
+    /// - Parameters:
+    ///   - attempt: the attempt about to be made, counted from 0.
+    ///   - random: a number in `0...1` drawn by the caller, so tests can pin the jitter.
     public func delay(beforeAttempt attempt: Int, random: Double) -> Duration {
         guard attempt > 0 else { return .zero }
         let base = self.initialBackoff.seconds * pow(self.multiplier, Double(attempt - 1))

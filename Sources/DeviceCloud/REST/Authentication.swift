@@ -4,7 +4,7 @@ extension DeviceCloud {
     /// How web-service requests authenticate.
     ///
     /// Push sessions are another matter: the push protocol's ConnectRequest carries a user name
-    /// and a password and nothing else, so a push session is always built from ``Credentials``
+    /// and a password and nothing else, so a push session is always built from `Credentials`
     /// (``PushSession/Configuration`` has no way to take an API key). A cloud authenticated by
     /// an API key streams monitors only when it is also given push credentials (see
     /// ``DeviceCloud/init(url:authentication:pushCredentials:configuration:logger:)``).

@@ -60,7 +60,7 @@ public final class DeviceCloud: Sendable, CustomStringConvertible {
         )
     }
 
-    /// Creates a cloud for an account given as ``Credentials``: basic authentication for the
+    /// Creates a cloud for an account given as `Credentials`: basic authentication for the
     /// web services, the same credentials for push.
     public convenience init(
         url: URL,

@@ -20,7 +20,7 @@ public struct RetryPolicy: Sendable, Hashable {
 
     /// Creates a policy.
     ///
-    /// - Throws: ``DeviceCloudProtocol/ConfigurationError`` for a negative count or delay, or a multiplier below 1 or not finite.
+    /// - Throws: `DeviceCloudProtocol/ConfigurationError` for a negative count or delay, or a multiplier below 1 or not finite.
     public init(
         maximumRetries: Int = 5,
         initialDelay: Duration = .seconds(1),

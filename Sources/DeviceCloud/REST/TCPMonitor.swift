@@ -50,7 +50,7 @@ public actor TCPMonitor: RecordKeepingMonitor {
     }
 
     /// The monitor's batches, pulled on demand, over a new push session. A templated monitor's
-    /// batches carry the rendered payload in ``MonitorBatch/document`` and no events (see
+    /// batches carry the rendered payload in `MonitorBatch/document` and no events (see
     /// ``decoding``).
     ///
     /// See ``PushSession/events()``: cancelling the consuming task or dropping the stream closes

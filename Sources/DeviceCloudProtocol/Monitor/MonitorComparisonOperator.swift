@@ -9,6 +9,6 @@ public enum MonitorComparisonOperator: String, Sendable, Hashable, CaseIterable,
     /// `field like 'pattern'`: matches, `%` standing for any run of characters.
     case like = "like"
 
-    /// The element's text, as ``rawValue``.
+    /// The element's text, as `rawValue`.
     public var description: String { self.rawValue }
 }

@@ -1,7 +1,7 @@
 /// A monitor element whose values form an open set: the values this library knows are static
 /// constants, and any other text the service sends is kept, exactly as sent.
 ///
-/// A conforming type stores the text (``rawValue``), names its known values and lists them in
+/// A conforming type stores the text (`rawValue`), names its known values and lists them in
 /// ``recognized``; reading and writing the element's text come from here. Compare with `==`
 /// against the constants (`record.format == .json`), and switch with a `default` for the values
 /// this library does not know (``isRecognized`` is `false` for those).
@@ -31,6 +31,6 @@ extension OpenEnumeration {
         Self.recognized.contains(self)
     }
 
-    /// The element's text, as ``rawValue``.
+    /// The element's text, as `rawValue`.
     public var description: String { self.rawValue }
 }

@@ -1,3 +1,4 @@
+import DeviceCloudServerSupport
 public import DeviceCloudProtocol
 
 /// Decides who may connect to a ``PushServer`` and hears about each session's life.
@@ -61,17 +62,4 @@ public struct StaticPushDirectory: PushServerDelegate {
         else { return ConnectResponse.forbidden }
         return self.monitors.contains(request.monitorID) ? ConnectResponse.accepted : ConnectResponse.badRequest
     }
-}
-
-/// Compares two strings in time that depends only on their lengths, not on where they differ.
-public func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
-    let left = Array(lhs.utf8)
-    let right = Array(rhs.utf8)
-    var difference = UInt8(truncatingIfNeeded: left.count ^ right.count)
-    for index in 0..<max(left.count, right.count) {
-        let a = index < left.count ? left[index] : 0
-        let b = index < right.count ? right[index] : 0
-        difference |= a ^ b
-    }
-    return difference == 0 && left.count == right.count
 }

@@ -3,7 +3,7 @@ public import Foundation
 import NIOCore
 
 /// The saved events of a persistent monitor, from `/ws/v1/monitors/history/{id}`, as the same
-/// ``MonitorEvent`` values a push stream gives, fetched a page at a time as the sequence is
+/// `MonitorEvent` values a push stream gives, fetched a page at a time as the sequence is
 /// iterated (`start_time`, `end_time`, `size`, then each page's `cursor`).
 ///
 /// ```swift

@@ -13,7 +13,7 @@ import NIOCore
 ///     InventoryMonitor(type: .tcp, topics: ["DataPoint"], persistent: true))
 /// ```
 ///
-/// Fields use the v1 names (``InventoryMonitor``). The service never echoes `auth_token` and
+/// Fields use the v1 names (`InventoryMonitor`). The service never echoes `auth_token` and
 /// shows header names only. Every call throws ``DeviceCloudError``.
 public struct MonitorInventory: Sendable {
     let cloud: DeviceCloud
