@@ -2,6 +2,8 @@
 // by ``JSONCursor``, with whole-word comparisons of the key's bytes.
 
 extension JSONCursor {
+    /// What a key of a `Msg` entry is: one of the envelope fields, or `other` (a resource
+    /// candidate or an ignored key).
     enum EnvelopeField {
         case topic, operation, timestamp, group, other
     }

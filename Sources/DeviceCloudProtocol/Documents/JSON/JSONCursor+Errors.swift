@@ -43,11 +43,14 @@ extension JSONCursor {
         }
     }
 
+    /// The error for `problem` found at byte `i`.
     @inline(never)
     func fail(_ problem: Problem, at i: Int) -> DeviceCloudProtocolError {
         self.malformed(problem.text, at: i)
     }
 
+    /// A `.malformedDocument` error saying `what` went wrong at byte `i` and which byte is there
+    /// (or that the input ended).
     @inline(never)
     func malformed(_ what: String, at i: Int) -> DeviceCloudProtocolError {
         if i >= self.end {
@@ -66,6 +69,7 @@ extension JSONCursor {
         return DeviceCloudProtocolError(.malformedDocument, "JSON document: \(what) at byte \(i), found \(shown)")
     }
 
+    /// A `.malformedDocument` error about the whole `Msg` entry that starts at byte `i`.
     @inline(never)
     func malformedEntry(_ what: String, entryAt i: Int) -> DeviceCloudProtocolError {
         DeviceCloudProtocolError(.malformedDocument, "JSON document: the Msg entry at byte \(i) \(what)")

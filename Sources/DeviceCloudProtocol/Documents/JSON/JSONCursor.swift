@@ -7,9 +7,12 @@
 /// 8-byte loads happen only where `end - k >= 8`. Index arithmetic uses wrapping operators
 /// only on values in `0...end`, where it cannot overflow.
 struct JSONCursor {
+    /// The document's bytes.
     let bytes: UnsafeRawBufferPointer
+    /// `bytes.count`: every read checks an index against it.
     let end: Int
 
+    /// A cursor over `bytes`.
     init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
         self.end = bytes.count
@@ -17,17 +20,20 @@ struct JSONCursor {
 
     // MARK: Primitives
 
+    /// The byte at `i`, or 0 past the end.
     @inline(__always)
     func peek(_ i: Int) -> UInt8 {
         i < self.end ? self.bytes[i] : 0
     }
 
+    /// Whether `b` is JSON whitespace: space, tab, line feed or carriage return.
     @inline(__always)
     static func isWhitespace(_ b: UInt8) -> Bool {
         // space, \t, \n, \r; anything above space is decided by one comparison.
         b <= 0x20 && (b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09)
     }
 
+    /// The index of the first byte from `start` that is not whitespace (or the end).
     @inline(__always)
     func skipWhitespace(_ start: Int) -> Int {
         var i = start

@@ -6,6 +6,7 @@
 extension JSONEnvelopeParser {
     // MARK: Document structure
 
+    /// Parses the whole document (after a byte order mark, if any) and returns its events.
     mutating func parseDocument() throws(DeviceCloudProtocolError) -> [MonitorEvent] {
         var i = 0
         if self.input.end >= 3 && self.input.bytes[0] == 0xEF && self.input.bytes[1] == 0xBB
@@ -127,6 +128,8 @@ extension JSONEnvelopeParser {
         }
     }
 
+    /// Throws `.tooManyEvents` when `count` events already fill the limit and another one starts
+    /// at byte `i`.
     @inline(__always)
     func checkEventLimit(_ count: Int, at i: Int) throws(DeviceCloudProtocolError) {
         guard count < self.limits.maximumEventsPerBatch else {

@@ -43,8 +43,11 @@ enum JSONDocumentScanner {
 ///
 /// All reads of the input go through ``JSONCursor``, which checks bounds.
 struct JSONEnvelopeParser {
+    /// The document's bytes, read through bounds-checked helpers.
     let input: JSONCursor
+    /// The buffer the bytes belong to, of which the event bodies are slices.
     let document: ByteBuffer
+    /// The caps to enforce while scanning.
     let limits: PushLimits
     /// Reused buffer for strings that contain escapes.
     var scratch: [UInt8] = []
@@ -59,6 +62,7 @@ struct JSONEnvelopeParser {
         resourceType: StringToken.absent
     )
 
+    /// A parser of `bytes`, the readable bytes of `document`.
     init(bytes: UnsafeRawBufferPointer, document: ByteBuffer, limits: PushLimits) {
         self.input = JSONCursor(bytes)
         self.document = document

@@ -28,12 +28,16 @@ extension XMLLexer {
         return k + 1
     }
 
+    /// Whether `b` may start a name (a non-ASCII lead byte is checked further by
+    /// ``parseName(_:)``).
     @inline(__always)
     static func isNameStart(_ b: UInt8) -> Bool {
         // A–Z, a–z, '_', ':', or the lead byte of a non-ASCII character.
         (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b == 0x5F || b == 0x3A || b >= 0x80
     }
 
+    /// Whether `b` may continue a name (a non-ASCII lead byte is checked further by
+    /// ``parseName(_:)``).
     @inline(__always)
     static func isNameChar(_ b: UInt8) -> Bool {
         Self.isNameStart(b) || (b >= 0x30 && b <= 0x39) || b == 0x2D || b == 0x2E
@@ -124,6 +128,7 @@ extension XMLLexer {
         throw self.malformed("undefined entity or invalid reference", at: k)
     }
 
+    /// Whether the scalar `value` is a character XML 1.0 allows.
     static func isXMLCharacter(_ value: UInt32) -> Bool {
         switch value {
         case 0x09, 0x0A, 0x0D, 0x20...0xD7FF, 0xE000...0xFFFD, 0x1_0000...0x10_FFFF: true

@@ -30,7 +30,9 @@ struct XMLLexer {
         var needsDecoding: Bool
     }
 
+    /// The input's bytes.
     let bytes: UnsafeRawBufferPointer
+    /// `bytes.count`: every read checks an index against it.
     let end: Int
     /// The read position.
     var i: Int = 0
@@ -38,13 +40,16 @@ struct XMLLexer {
     let context: String
     /// Whether the start tag whose attributes were just read ended with `/>`.
     var tagSelfClosing = false
+    /// Reused buffer for decoded text.
     var scratch: [UInt8] = []
+    /// The names of the open elements while an element is skipped, innermost last.
     var openNames: [Range<Int>] = []
     /// The attribute names of the current start tag, for the duplicate check.
     var attributeNames: [Range<Int>] = []
     /// Beyond a few attributes, the names by hash, so the check stays linear in the tag's size.
     var attributeNamesByHash: [Int: [Range<Int>]] = [:]
 
+    /// A lexer at the start of `bytes`; `context` names the input in error messages.
     init(bytes: UnsafeRawBufferPointer, context: String) {
         self.bytes = bytes
         self.end = bytes.count
@@ -53,6 +58,8 @@ struct XMLLexer {
 
     // MARK: Errors
 
+    /// A `.malformedDocument` error saying `what` went wrong at byte `i` and which byte is there
+    /// (or that the input ended).
     @inline(never)
     func malformed(_ what: String, at i: Int) -> DeviceCloudProtocolError {
         if i >= self.end {
@@ -73,11 +80,13 @@ struct XMLLexer {
 
     // MARK: Primitives
 
+    /// The byte at `k`, or 0 past the end.
     @inline(__always)
     func peek(_ k: Int) -> UInt8 {
         k < self.end ? self.bytes[k] : 0
     }
 
+    /// Whether `b` is XML whitespace: space, line feed, tab or carriage return.
     @inline(__always)
     static func isWhitespace(_ b: UInt8) -> Bool {
         b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D

@@ -1,5 +1,6 @@
 /// Scalars read from element text.
 protocol XMLTextScalar: Decodable {
+    /// Reads the value from an element's text, or returns `nil` when the text does not spell one.
     init?(xmlText: String)
 }
 
