@@ -4,7 +4,9 @@ import NIOCore
 import Testing
 
 /// The JSON document scanner, checked against the shared samples, the captured PublishMessage
-/// frames, Foundation's `JSONSerialization` on generated documents, and mutated input.
+/// frames and Foundation's `JSONSerialization` on generated documents. What it has in common
+/// with the XML scanner (keep-alives, malformed input, limits, truncated and mutated input) is
+/// tested for both in `DocumentScannerSharedTests`, on inputs this file provides too.
 struct JSONDocumentScannerTests {
     // MARK: Samples and captures
 
@@ -65,21 +67,6 @@ struct JSONDocumentScannerTests {
     }
 
     // MARK: Shapes
-
-    @Test(arguments: [
-        #"{"Document":{}}"#,
-        #"{"Document":""}"#,
-        #"{"Document":"  "}"#,
-        #"{"Document":null}"#,
-        #"{"Document":{"Msg":[]}}"#,
-        #"{"Document":{"Msg":null}}"#,
-        " \r\n\t{ \"Document\" : { \"Msg\" : [ ] } } \n",
-        #"{"Other":[1,{"a":null}],"Document":{"Extra":true}}"#,
-        "\u{FEFF}{\"Document\":{}}",
-    ])
-    func emptyDocumentsYieldNoEvents(_ text: String) throws {
-        #expect(try DocumentDecoder.events(in: ByteBuffer(string: text), format: .json).isEmpty)
-    }
 
     @Test func msgArrayKeyOrderUnknownKeysAndWhitespace() throws {
         let text = """
@@ -144,46 +131,19 @@ struct JSONDocumentScannerTests {
 
     // MARK: Limits
 
-    @Test func tooManyEventsIsDetectedWhileScanning() throws {
+    /// A lone `Msg` object is one event, within a limit of one. (The limit itself is tested for
+    /// both formats in `DocumentScannerSharedTests`.)
+    @Test func singleMsgObjectIsOneEventWithinTheLimit() throws {
         let entry = #"{"topic":"t","operation":"UPDATE","DataPoint":{"streamId":"s"}}"#
-        let four = ByteBuffer(
-            string: #"{"Document":{"Msg":["# + Array(repeating: entry, count: 4).joined(separator: ",") + "]}}")
-        let limits = try PushLimits(maximumEventsPerBatch: 3)
-        let error = #expect(throws: DeviceCloudProtocolError.self) {
-            try DocumentDecoder.events(in: four, format: .json, limits: limits)
-        }
-        #expect(error?.code == .tooManyEvents)
-        #expect(
-            try DocumentDecoder.events(in: four, format: .json, limits: try PushLimits(maximumEventsPerBatch: 4)).count == 4
-        )
-
-        // The limit is hit before the rest of the document is read: garbage after the excess
-        // entry's start is never reached.
-        let truncatedAfterLimit = ByteBuffer(string: #"{"Document":{"Msg":["# + entry + "," + entry + ",{garbage")
-        let early = #expect(throws: DeviceCloudProtocolError.self) {
-            try DocumentDecoder.events(
-                in: truncatedAfterLimit, format: .json, limits: try PushLimits(maximumEventsPerBatch: 2))
-        }
-        #expect(early?.code == .tooManyEvents)
-
         let single = ByteBuffer(string: #"{"Document":{"Msg":"# + entry + "}}")
         #expect(
             try DocumentDecoder.events(in: single, format: .json, limits: try PushLimits(maximumEventsPerBatch: 1)).count
                 == 1)
     }
 
-    @Test func nestingIsCapped() throws {
-        func document(depth: Int) -> ByteBuffer {
-            let inner = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
-            return ByteBuffer(string: #"{"Document":{"Msg":{"topic":"t","operation":"U","R":{"v":"# + inner + "}}}}")
-        }
-        #expect(try DocumentDecoder.events(in: document(depth: 400), format: .json).count == 1)
-        let error = #expect(throws: DeviceCloudProtocolError.self) {
-            try DocumentDecoder.events(in: document(depth: 600), format: .json)
-        }
-        #expect(error?.code == .malformedDocument)
-        #expect(error?.message.contains("nesting") == true)
-        // Far beyond the cap: must fail quickly, never overflow a stack.
+    /// Nesting far beyond the cap (tested for both formats in `DocumentScannerSharedTests`)
+    /// must fail quickly, never overflow a stack.
+    @Test func nestingFarBeyondTheCapIsRejected() {
         let deep = ByteBuffer(string: String(repeating: "[", count: 200_000))
         #expect(throws: DeviceCloudProtocolError.self) {
             try DocumentDecoder.events(in: deep, format: .json)
@@ -192,111 +152,12 @@ struct JSONDocumentScannerTests {
 
     // MARK: Malformed input
 
-    @Test(arguments: [
-        "",
-        "   ",
-        "[]",
-        #"{"Document":{"Msg":{"topic":"t","operation":"U","R":{}}}} x"#,
-        #"{"Document":{"Msg":{"topic":"t","operation":"U","R":{}}}}}"#,
-        #"{"Document":{"Msg":{"operation":"U","R":{}}}}"#,
-        #"{"Document":{"Msg":{"topic":"t","R":{}}}}"#,
-        #"{"Document":{"Msg":{"topic":"t","operation":"U"}}}"#,
-        #"{"Document":{"Msg":{"topic":7,"operation":"U","R":{}}}}"#,
-        #"{"Document":{"Msg":{"topic":"t","operation":"U","timestamp":5,"R":{}}}}"#,
-        #"{"Document":{"Msg":"text"}}"#,
-        #"{"Document":{"Msg":[1]}}"#,
-        #"{"Document":{"Msg":[{"topic":"t","operation":"U","R":{}},]}}"#,
-        #"{"Document":{"Msg":{"topic":"t","operation":"U","R":{},}}}"#,
-        #"{"Document":{"Msg":{"topic":"t","operation":"U","R":{"a" 1}}}}"#,
-        #"{"Document":{"Msg":{"topic":"t\q","operation":"U","R":{}}}}"#,
-        #"{"Document":{"Msg":{"topic":"\u12","operation":"U","R":{}}}}"#,
-        #"{"Document":{"Msg":{"topic":"\uD800","operation":"U","R":{}}}}"#,
-        #"{"Document":{"Msg":{"topic":"\uDC00\uD800","operation":"U","R":{}}}}"#,
-        #"{"Document":{"Msg":{"topic":"t","operation":"U","R":{"n":01}}}}"#,
-        #"{"Document":{"Msg":{"topic":"t","operation":"U","R":{"n":1.}}}}"#,
-        #"{"Document":{"Msg":{"topic":"t","operation":"U","R":{"n":-}}}}"#,
-        #"{"Document":{"Msg":{"topic":"t","operation":"U","R":{"n":1e}}}}"#,
-        #"{"Document":{"Msg":{"topic":"t","operation":"U","R":{"n":tru}}}}"#,
-        #"{"Document":{"Msg":{"topic":"t","operation":"U","R":{"n":nul}}}}"#,
-        #"{"Document":{"Msg":{"topic":"t","operation":"U","R":[1 2]}}}"#,
-        #"{"Document":{"Msg":{"topic":"t","operation":"U","R":{}}},"Document":{}}"#,
-        #"{"Document":"not empty"}"#,
-        #"{"Document":[]}"#,
-        #"{"NoDocument":{}}"#,
-        "{\"Document\":{\"Msg\":{\"topic\":\"a\u{01}b\",\"operation\":\"U\",\"R\":{}}}}",
-        #"{'Document':{}}"#,
-    ])
-    func malformedDocumentsAreRejected(_ text: String) {
-        let error = #expect(throws: DeviceCloudProtocolError.self) {
-            try DocumentDecoder.events(in: ByteBuffer(string: text), format: .json)
-        }
-        #expect(error?.code == .malformedDocument)
-        #expect(error?.message.contains("byte") == true || error?.message.contains("no \"") == true)
-    }
-
-    @Test func invalidUTF8IsRejected() {
-        for bad: [UInt8] in [
-            [0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xE2, 0x82], [0xF4, 0x90, 0x80, 0x80], [0x80],
-        ] {
-            var buffer = ByteBuffer(string: #"{"Document":{"Msg":{"topic":""#)
-            buffer.writeBytes(bad)
-            buffer.writeString(#"","operation":"U","R":{}}}}"#)
-            let error = #expect(throws: DeviceCloudProtocolError.self) {
-                try DocumentDecoder.events(in: buffer, format: .json)
-            }
-            #expect(error?.code == .malformedDocument)
-        }
-    }
-
     @Test func errorMessagesNameTheByteOffset() {
         let text = #"{"Document":{"Msg":{"topic":"t","operation":"U","R":{"a":1 "b":2}}}}"#
         let error = #expect(throws: DeviceCloudProtocolError.self) {
             try DocumentDecoder.events(in: ByteBuffer(string: text), format: .json)
         }
         #expect(error?.message.contains("at byte 59") == true)
-    }
-
-    @Test func everyTruncationIsRejectedOrStillValid() throws {
-        var generator = JSONDocumentGenerator(seed: 7)
-        let documents =
-            [
-                Self.datapointSingleSample,
-                String(
-                    decoding: try loadScannerFixture("publish-message.bin").getBytes(at: 16, length: 508) ?? [],
-                    as: UTF8.self),
-            ]
-            + (0..<6).map { _ in generator.document().text }
-        for text in documents {
-            let bytes = Array(text.utf8)
-            for length in 0..<bytes.count {
-                expectRejectedOrValid(Array(bytes[0..<length]))
-            }
-        }
-    }
-
-    @Test func randomByteMutationsAreRejectedOrStillValid() {
-        var generator = JSONDocumentGenerator(seed: 1111)
-        var rng = ScannerTestRandom(seed: 999)
-        var accepted = 0
-        for _ in 0..<200 {
-            let original = Array(generator.document().text.utf8)
-            for _ in 0..<60 {
-                var bytes = original
-                let position = Int.random(in: 0..<bytes.count, using: &rng)
-                let kind = Int.random(in: 0..<4, using: &rng)
-                switch kind {
-                case 0: bytes[position] ^= UInt8(1) << UInt8.random(in: 0..<8, using: &rng)
-                case 1: bytes[position] = UInt8.random(in: 0...255, using: &rng)
-                case 2: bytes.remove(at: position)
-                default: bytes.insert(Array(#"{}[]",:\ 0e-.tfnu"#.utf8).randomElement(using: &rng) ?? 0, at: position)
-                }
-                let mutation =
-                    "mutation \(kind) at byte \(position): \(original[position]) -> \(bytes.count == original.count ? bytes[position] : 0)"
-                if expectRejectedOrValid(bytes, context: mutation) { accepted += 1 }
-            }
-        }
-        // Some mutations (inside string contents) keep the document valid.
-        #expect(accepted > 0)
     }
 
     // MARK: Comparison with JSONSerialization
@@ -398,6 +259,34 @@ struct JSONDocumentScannerTests {
     }
 }
 
+// MARK: - Inputs of the shared tests
+
+extension JSONDocumentScannerTests {
+    /// The documents whose every prefix `DocumentScannerSharedTests` scans: the sample, a
+    /// captured payload and generated documents.
+    static func truncationSamples() throws -> [String] {
+        var generator = JSONDocumentGenerator(seed: 7)
+        return [
+            Self.datapointSingleSample,
+            String(
+                decoding: try loadScannerFixture("publish-message.bin").getBytes(at: 16, length: 508) ?? [],
+                as: UTF8.self),
+        ]
+            + (0..<6).map { _ in generator.document().text }
+    }
+
+    /// The generated documents `DocumentScannerSharedTests` mutates, and how.
+    static func mutationPlan() -> ScannerMutationPlan {
+        var generator = JSONDocumentGenerator(seed: 1111)
+        return ScannerMutationPlan(
+            originals: (0..<200).map { _ in generator.document().text },
+            seed: 999,
+            mutationsPerDocument: 60,
+            insertedBytes: Array(#"{}[]",:\ 0e-.tfnu"#.utf8)
+        )
+    }
+}
+
 // MARK: - Helpers
 
 /// CPU time consumed by the calling thread, in seconds.
@@ -413,31 +302,10 @@ private func loadScannerFixture(_ name: String) throws -> ByteBuffer {
     return ByteBuffer(bytes: try Data(contentsOf: url))
 }
 
-/// Scans `bytes`; a failure must be `.malformedDocument`, a success must be valid JSON.
-/// Returns whether the scanner accepted the input.
-@discardableResult
-private func expectRejectedOrValid(
-    _ bytes: [UInt8],
-    context: String = "",
-    sourceLocation: SourceLocation = #_sourceLocation
-) -> Bool {
-    do {
-        _ = try DocumentDecoder.events(in: ByteBuffer(bytes: bytes), format: .json)
-        let valid = isValidJSON(bytes)
-        #expect(
-            valid, "accepted invalid JSON (\(context)): \(String(decoding: bytes, as: UTF8.self))",
-            sourceLocation: sourceLocation)
-        return true
-    } catch {
-        #expect(error.code == .malformedDocument, "\(error)", sourceLocation: sourceLocation)
-        return false
-    }
-}
-
 /// Whether `bytes` is JSON by RFC 8259. `JSONSerialization` also rejects numbers outside
 /// `Double`'s range, which the grammar allows (and the scanner accepts; decoding such a body
 /// fails later): exponents of three or more digits are neutralised before asking it.
-private func isValidJSON(_ bytes: [UInt8]) -> Bool {
+func isValidJSON(_ bytes: [UInt8]) -> Bool {
     if (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil {
         return true
     }

@@ -7,8 +7,10 @@ import Testing
     import FoundationXML
 #endif
 
-/// The XML document scanner, checked against the shared sample, Foundation's `XMLParser` on
-/// generated documents, and mutated input.
+/// The XML document scanner, checked against the shared sample and Foundation's `XMLParser` on
+/// generated documents. What it has in common with the JSON scanner (keep-alives, malformed
+/// input, limits, truncated and mutated input) is tested for both in
+/// `DocumentScannerSharedTests`, on inputs this file provides too.
 struct XMLDocumentScannerTests {
     /// `push-two-messages.xml` from the protocol samples, byte for byte.
     static let twoMessagesSample = """
@@ -37,19 +39,6 @@ struct XMLDocumentScannerTests {
         #expect(events[1].topic == "3/XbeeCore/00:13:A2:00:40:01:60:45/1/0/1794/256")
         #expect(events[1].resourceType == "XbeeCore")
         #expect(events[1].bodyString == "<XbeeCore>...</XbeeCore>")
-    }
-
-    @Test(arguments: [
-        "<Document/>",
-        "<Document></Document>",
-        "<Document ></Document >",
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Document/>\n",
-        "<?xml version='1.0'?><!-- keep-alive --><Document>\n  <!-- nothing -->\n</Document><!-- end -->",
-        "\u{FEFF}<Document/>",
-        "<?xml version=\"1.0\" standalone=\"yes\"?><?pi data?><Document a=\"1\"><Other><Msg/></Other></Document>",
-    ])
-    func emptyDocumentsYieldNoEvents(_ text: String) throws {
-        #expect(try DocumentDecoder.events(in: ByteBuffer(string: text), format: .xml).isEmpty)
     }
 
     @Test func attributesQuotesEntitiesAndBodies() throws {
@@ -85,38 +74,6 @@ struct XMLDocumentScannerTests {
         #expect(events[1].bodyString == "<FileData/>")
     }
 
-    @Test func tooManyEventsIsDetectedWhileScanning() throws {
-        let msg = #"<Msg topic="t" operation="update"><DataPoint/></Msg>"#
-        let four = ByteBuffer(string: "<Document>" + String(repeating: msg, count: 4) + "</Document>")
-        let error = #expect(throws: DeviceCloudProtocolError.self) {
-            try DocumentDecoder.events(in: four, format: .xml, limits: try PushLimits(maximumEventsPerBatch: 3))
-        }
-        #expect(error?.code == .tooManyEvents)
-        #expect(
-            try DocumentDecoder.events(in: four, format: .xml, limits: try PushLimits(maximumEventsPerBatch: 4)).count == 4)
-        let truncatedAfterLimit = ByteBuffer(string: "<Document>" + msg + "<Msg <<<")
-        let early = #expect(throws: DeviceCloudProtocolError.self) {
-            try DocumentDecoder.events(
-                in: truncatedAfterLimit, format: .xml, limits: try PushLimits(maximumEventsPerBatch: 1))
-        }
-        #expect(early?.code == .tooManyEvents)
-    }
-
-    @Test func nestingIsCapped() throws {
-        func document(depth: Int) -> ByteBuffer {
-            let open = String(repeating: "<a>", count: depth)
-            let close = String(repeating: "</a>", count: depth)
-            return ByteBuffer(
-                string: #"<Document><Msg topic="t" operation="u"><R>"# + open + close + "</R></Msg></Document>")
-        }
-        #expect(try DocumentDecoder.events(in: document(depth: 400), format: .xml).count == 1)
-        let error = #expect(throws: DeviceCloudProtocolError.self) {
-            try DocumentDecoder.events(in: document(depth: 600), format: .xml)
-        }
-        #expect(error?.code == .malformedDocument)
-        #expect(error?.message.contains("nesting") == true)
-    }
-
     @Test func manyAttributesAreCheckedForDuplicatesInLinearTime() throws {
         let attributes = (0..<20_000).map { " a\($0)=\"\($0)\"" }.joined()
         let valid = #"<Document><Msg topic="t" operation="u"><R"# + attributes + "/></Msg></Document>"
@@ -129,101 +86,14 @@ struct XMLDocumentScannerTests {
         #expect(error?.message.contains("duplicate attribute a19999") == true)
     }
 
-    @Test(arguments: [
-        "",
-        "   ",
-        "<Documents/>",
-        "<Document>",
-        "<Document></Documen>",
-        "<Document></Document><Document/>",
-        "<Document/>trailing",
-        "text<Document/>",
-        #"<Document><Msg operation="u"><R/></Msg></Document>"#,
-        #"<Document><Msg topic="t"><R/></Msg></Document>"#,
-        #"<Document><Msg topic="t" operation="u"></Msg></Document>"#,
-        #"<Document><Msg topic="t" operation="u">text only</Msg></Document>"#,
-        #"<Document><Msg topic="t" operation="u"/></Document>"#,
-        #"<Document><Msg topic="t" operation="u"><R></Msg></R></Document>"#,
-        #"<Document><Msg topic="t" topic="t2" operation="u"><R/></Msg></Document>"#,
-        #"<Document><Msg topic="t"operation="u"><R/></Msg></Document>"#,
-        #"<Document><Msg topic=t operation="u"><R/></Msg></Document>"#,
-        #"<Document><Msg topic="a<b" operation="u"><R/></Msg></Document>"#,
-        #"<Document><Msg topic="&bogus;" operation="u"><R/></Msg></Document>"#,
-        #"<Document><Msg topic="&amp" operation="u"><R/></Msg></Document>"#,
-        #"<Document><Msg topic="&#0;" operation="u"><R/></Msg></Document>"#,
-        #"<Document><Msg topic="&#xD800;" operation="u"><R/></Msg></Document>"#,
-        #"<Document><Msg topic="&#;" operation="u"><R/></Msg></Document>"#,
-        #"<Document><Msg topic="t" operation="u"><R>a &nbsp; b</R></Msg></Document>"#,
-        #"<Document><Msg topic="t" operation="u"><R>a ]]> b</R></Msg></Document>"#,
-        #"<Document><Msg topic="t" operation="u"><R><!-- a -- b --></R></Msg></Document>"#,
-        #"<Document><Msg topic="t" operation="u"><R><![CDATA[ unterminated </R></Msg></Document>"#,
-        #"<Document><Msg topic="t" operation="u"><R><?xml version="1.0"?></R></Msg></Document>"#,
-        #"<Document><Msg topic="t" operation="u"><1R/></Msg></Document>"#,
-        #"<Document><Msg topic="t" operation="u"><R a="1" a="2"/></Msg></Document>"#,
-        #"<Document><Msg topic="t" operation="u"><R></R ></Msg></Document"#,
-        "<!DOCTYPE Document [<!ENTITY x \"y\">]><Document/>",
-        "<Document><!DOCTYPE x></Document>",
-        "<?xml version=\"2.0\"?><Document/>",
-        "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><Document/>",
-        " <?xml version=\"1.0\"?><Document/>",
-        "<?xml version=\"1.0\"?><?xml version=\"1.0\"?><Document/>",
-        "<Document>\u{1}</Document>",
-    ])
-    func malformedDocumentsAreRejected(_ text: String) {
+    /// U+FFFF (valid UTF-8, but not an XML character) in an attribute value and in character
+    /// data. (Invalid UTF-8 is tested for both formats in `DocumentScannerSharedTests`.)
+    @Test(arguments: ScannerDocumentWithHole.invalidUTF8Holes.filter { $0.format == .xml })
+    func nonCharacterIsRejected(_ document: ScannerDocumentWithHole) {
         let error = #expect(throws: DeviceCloudProtocolError.self) {
-            try DocumentDecoder.events(in: ByteBuffer(string: text), format: .xml)
+            try DocumentDecoder.events(in: document.filled(with: [0xEF, 0xBF, 0xBF]), format: .xml)
         }
         #expect(error?.code == .malformedDocument)
-        #expect(error?.message.contains("byte") == true)
-    }
-
-    @Test func invalidUTF8IsRejected() {
-        for bad: [UInt8] in [[0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xE2, 0x82], [0xEF, 0xBF, 0xBF], [0x80]] {
-            for prefix in [#"<Document><Msg topic=""#, #"<Document><Msg topic="t" operation="u"><R>"#] {
-                var buffer = ByteBuffer(string: prefix)
-                buffer.writeBytes(bad)
-                buffer.writeString(#"" operation="u"><R/></Msg></Document>"#)
-                let error = #expect(throws: DeviceCloudProtocolError.self) {
-                    try DocumentDecoder.events(in: buffer, format: .xml)
-                }
-                #expect(error?.code == .malformedDocument)
-            }
-        }
-    }
-
-    @Test func everyTruncationIsRejectedOrStillValid() {
-        var generator = XMLDocumentGenerator(seed: 5, processingInstructions: false)
-        let documents = [Self.twoMessagesSample] + (0..<6).map { _ in generator.document().text }
-        for text in documents {
-            let bytes = Array(text.utf8)
-            for length in 0..<bytes.count {
-                expectXMLRejectedOrValid(Array(bytes[0..<length]))
-            }
-        }
-    }
-
-    @Test func randomByteMutationsAreRejectedOrStillValid() {
-        var generator = XMLDocumentGenerator(seed: 1717, processingInstructions: false)
-        var rng = ScannerTestRandom(seed: 333)
-        var accepted = 0
-        for _ in 0..<200 {
-            let original = Array(generator.document().text.utf8)
-            for _ in 0..<50 {
-                var bytes = original
-                let position = Int.random(in: 0..<bytes.count, using: &rng)
-                let kind = Int.random(in: 0..<4, using: &rng)
-                switch kind {
-                case 0: bytes[position] ^= UInt8(1) << UInt8.random(in: 0..<8, using: &rng)
-                case 1: bytes[position] = UInt8.random(in: 0...255, using: &rng)
-                case 2: bytes.remove(at: position)
-                default: bytes.insert(Array(#"<>/"'=&;!?-[] x#"#.utf8).randomElement(using: &rng) ?? 0, at: position)
-                }
-                let mutation =
-                    "mutation \(kind) at byte \(position): \(original[position]) -> \(bytes.count == original.count ? bytes[position] : 0)"
-                if expectXMLRejectedOrValid(bytes, context: mutation) { accepted += 1 }
-            }
-        }
-        #expect(accepted > 0)
     }
 
     @Test func generatedDocumentsMatchXMLParser() throws {
@@ -257,35 +127,35 @@ struct XMLDocumentScannerTests {
     }
 }
 
-// MARK: - Helpers
+// MARK: - Inputs of the shared tests
 
-/// Scans `bytes`; a failure must be `.malformedDocument`, a success must be well-formed XML.
-/// Returns whether the scanner accepted the input.
-@discardableResult
-private func expectXMLRejectedOrValid(
-    _ bytes: [UInt8],
-    context: String = "",
-    sourceLocation: SourceLocation = #_sourceLocation
-) -> Bool {
-    do {
-        _ = try DocumentDecoder.events(in: ByteBuffer(bytes: bytes), format: .xml)
-        #expect(
-            isWellFormedXML(bytes),
-            "accepted malformed XML (\(context)): \(String(decoding: bytes, as: UTF8.self))",
-            sourceLocation: sourceLocation
+extension XMLDocumentScannerTests {
+    /// The documents whose every prefix `DocumentScannerSharedTests` scans: the sample and
+    /// generated documents.
+    static func truncationSamples() -> [String] {
+        var generator = XMLDocumentGenerator(seed: 5, processingInstructions: false)
+        return [Self.twoMessagesSample] + (0..<6).map { _ in generator.document().text }
+    }
+
+    /// The generated documents `DocumentScannerSharedTests` mutates, and how.
+    static func mutationPlan() -> ScannerMutationPlan {
+        var generator = XMLDocumentGenerator(seed: 1717, processingInstructions: false)
+        return ScannerMutationPlan(
+            originals: (0..<200).map { _ in generator.document().text },
+            seed: 333,
+            mutationsPerDocument: 50,
+            insertedBytes: Array(#"<>/"'=&;!?-[] x"#.utf8)
         )
-        return true
-    } catch {
-        #expect(error.code == .malformedDocument, "\(error)", sourceLocation: sourceLocation)
-        return false
     }
 }
+
+// MARK: - Helpers
 
 /// Whether `XMLParser` finds `bytes` well formed, judged by XML 1.0 alone. `XMLParser` also
 /// applies Namespaces in XML (a name prefix such as `a:` must be declared), which the scanner
 /// does not: a colon is an ordinary name character to it. Colons (meaningful only in names
 /// there, harmless in values and text) are therefore replaced before asking again.
-private func isWellFormedXML(_ bytes: [UInt8]) -> Bool {
+func isWellFormedXML(_ bytes: [UInt8]) -> Bool {
     if XMLTree.parse(Data(bytes)) != nil {
         return true
     }
