@@ -176,11 +176,7 @@ public final class PostgresEventSink: MonitorSink, Service {
         do {
             // A single statement is its own transaction: it commits before the answer arrives.
             let inserted = try await self.withConnection { connection in
-                var inserted = 0
-                for try await count in try await connection.query(query, logger: self.logger).decode(Int.self) {
-                    inserted = count
-                }
-                return inserted
+                try await connection.statement(query, returning: Int.self, logger: self.logger).last ?? 0
             }
             return MonitorSinkReceipt(inserted: inserted, duplicates: rows.count - inserted)
         } catch {

@@ -222,13 +222,9 @@ public final class PostgresMonitorLeases: Service {
                 let id = monitors[(index + offset) % monitors.count]
                 guard !owned.contains(id) else { continue }
                 let claimed = try await self.answered(on: connection) {
-                    var claimed = false
-                    for try await locked in try await connection.query(
-                        "SELECT pg_try_advisory_lock(\(Self.lockKey(id)))", logger: self.logger
-                    ).decode(Bool.self) {
-                        claimed = locked
-                    }
-                    return claimed
+                    try await connection.statement(
+                        "SELECT pg_try_advisory_lock(\(Self.lockKey(id)))", returning: Bool.self, logger: self.logger
+                    ).last ?? false
                 }
                 guard claimed else { continue }
                 owned.insert(id)
@@ -243,7 +239,7 @@ public final class PostgresMonitorLeases: Service {
     /// number of live workers (at least this one).
     private func heartbeat(_ connection: PostgresConnection, owned ownedArray: [Int64]) async throws -> Int {
         let configuration = self.configuration
-        try await connection.query(
+        _ = try await connection.statement(
             """
             INSERT INTO relay_workers (worker_id, backend_pid, heartbeat_at, monitors)
             VALUES (\(configuration.workerID), pg_backend_pid(), now(), \(ownedArray))
@@ -254,19 +250,18 @@ public final class PostgresMonitorLeases: Service {
         )
         let staleAfter = Double(configuration.rebalanceInterval.components.seconds) * 3
             + Double(configuration.rebalanceInterval.components.attoseconds) * 3 / 1e18
-        var live = 1
-        for try await count in try await connection.query(
+        let counted = try await connection.statement(
             """
             SELECT COUNT(*) FROM relay_workers w
             WHERE w.heartbeat_at > now() - make_interval(secs => \(staleAfter))
               AND EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = w.backend_pid)
             """,
+            returning: Int.self,
             logger: self.logger
-        ).decode(Int.self) {
-            live = max(1, count)
-        }
+        )
+        let live = max(1, counted.last ?? 1)
         // Rows of workers gone for long (crashed, never handed back) are dropped.
-        try await connection.query(
+        _ = try await connection.statement(
             "DELETE FROM relay_workers WHERE heartbeat_at < now() - make_interval(secs => \(staleAfter * 10))",
             logger: self.logger
         )
@@ -281,13 +276,13 @@ public final class PostgresMonitorLeases: Service {
         }
         let workerID = self.configuration.workerID
         try await self.answered(on: connection) {
-            try await connection.query("DELETE FROM relay_workers WHERE worker_id = \(workerID)", logger: self.logger)
+            _ = try await connection.statement("DELETE FROM relay_workers WHERE worker_id = \(workerID)", logger: self.logger)
         }
     }
 
     private func unlock(_ id: UInt32, on connection: PostgresConnection) async throws {
         try await self.answered(on: connection) {
-            try await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey(id)))", logger: self.logger)
+            _ = try await connection.statement("SELECT pg_advisory_unlock(\(Self.lockKey(id)))", logger: self.logger)
         }
     }
 
@@ -310,9 +305,9 @@ public final class PostgresMonitorLeases: Service {
     /// has fenced itself.
     private func askServerToProbe(_ connection: PostgresConnection) async throws {
         let idle = max(1, Int((self.configuration.leaseTimeout * 2).components.seconds))
-        try await connection.query("SELECT set_config('tcp_keepalives_idle', \(String(idle)), false)", logger: self.logger)
-        try await connection.query("SELECT set_config('tcp_keepalives_interval', '5', false)", logger: self.logger)
-        try await connection.query("SELECT set_config('tcp_keepalives_count', '3', false)", logger: self.logger)
+        _ = try await connection.statement("SELECT set_config('tcp_keepalives_idle', \(String(idle)), false)", logger: self.logger)
+        _ = try await connection.statement("SELECT set_config('tcp_keepalives_interval', '5', false)", logger: self.logger)
+        _ = try await connection.statement("SELECT set_config('tcp_keepalives_count', '3', false)", logger: self.logger)
     }
 
     /// The advisory lock key of a monitor: a fixed high half (so other users of advisory locks

@@ -10,9 +10,9 @@ enum PostgresRelaySchema {
 
     /// Creates or checks the schema in one transaction; safe with several relays starting at once.
     static func prepare(_ connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.withTransaction(logger: logger) { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: logger)
-            try await connection.query(
+        try await connection.inTransaction(logger: logger) {
+            _ = try await connection.statement("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: logger)
+            _ = try await connection.statement(
                 """
                 CREATE TABLE IF NOT EXISTS relay_schema (
                     version integer PRIMARY KEY,
@@ -21,12 +21,9 @@ enum PostgresRelaySchema {
                 """,
                 logger: logger
             )
-            var version = 0
-            for try await (stored) in try await connection.query("SELECT COALESCE(MAX(version), 0) FROM relay_schema", logger: logger)
-                .decode(Int.self)
-            {
-                version = stored
-            }
+            let version = try await connection.statement(
+                "SELECT COALESCE(MAX(version), 0) FROM relay_schema", returning: Int.self, logger: logger
+            ).last ?? 0
             if version > Self.currentVersion {
                 throw PostgresSinkError(
                     .newerSchema,
@@ -34,7 +31,7 @@ enum PostgresRelaySchema {
                 )
             }
             if version < 1 {
-                try await connection.query(
+                _ = try await connection.statement(
                     """
                     CREATE TABLE monitor_events (
                         id bigserial PRIMARY KEY,
@@ -54,7 +51,7 @@ enum PostgresRelaySchema {
                     """,
                     logger: logger
                 )
-                try await connection.query(
+                _ = try await connection.statement(
                     """
                     CREATE TABLE IF NOT EXISTS relay_workers (
                         worker_id text PRIMARY KEY,
@@ -65,7 +62,7 @@ enum PostgresRelaySchema {
                     """,
                     logger: logger
                 )
-                try await connection.query("INSERT INTO relay_schema (version) VALUES (1)", logger: logger)
+                _ = try await connection.statement("INSERT INTO relay_schema (version) VALUES (1)", logger: logger)
             }
         }
     }
