@@ -3,6 +3,7 @@
 /// Switch over ``code`` with `==` against the static members and read ``message`` for a human
 /// explanation. The error never carries the transport token.
 public struct HTTPReceiverError: Error, Sendable, Hashable, CustomStringConvertible {
+    // The package's error shape (struct + extensible `Code`), repeated on purpose: each layer owns its codes.
     /// What went wrong, as an extensible set of static constants.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Base: String, Sendable, Hashable {

@@ -2,6 +2,7 @@
 ///
 /// Never contains the password: messages name the host, port, database and user only.
 public struct PostgresSinkError: Error, Sendable, Hashable, CustomStringConvertible {
+    // The package's error shape (struct + extensible `Code`), repeated on purpose: each layer owns its codes.
     /// What went wrong; compare with the static members.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Base: String, Sendable, Hashable {

@@ -5,6 +5,7 @@
 /// static members using `==`, and read ``message`` for a human explanation.
 /// The error never carries credentials (no password, transport token or header value).
 public struct DeviceCloudProtocolError: Error, Sendable, Hashable, CustomStringConvertible {
+    // The package's error shape (struct + extensible `Code`), repeated on purpose: each layer owns its codes.
     /// What went wrong, as an extensible set of static constants.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Base: String, Sendable, Hashable {

@@ -1,5 +1,6 @@
 /// Why a ``SQLiteEventSink`` could not open its database or commit a transaction.
 public struct SQLiteSinkError: Error, Sendable, Hashable, CustomStringConvertible {
+    // The package's error shape (struct + extensible `Code`), repeated on purpose: each layer owns its codes.
     /// What went wrong; compare with the static members.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Base: String, Sendable, Hashable {

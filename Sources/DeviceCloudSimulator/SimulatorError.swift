@@ -4,6 +4,7 @@
 /// Follows the "one error struct with extensible codes" pattern: compare ``code`` with the
 /// static members and read ``message`` for a human explanation. Never carries a password.
 public struct SimulatorError: Error, Sendable, Hashable, CustomStringConvertible {
+    // The package's error shape (struct + extensible `Code`), repeated on purpose: each layer owns its codes.
     /// The kind of failure, as extensible static constants.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Base: String, Sendable, Hashable {

@@ -65,6 +65,14 @@ struct TCPMonitorArguments: ParsableArguments {
         definition.acknowledgement = self.ack.map(MonitorAckOption.init(rawValue:))
         definition.autoReplayOnConnect = self.autoReplay
     }
+
+    /// A new TCP monitor's definition: the common elements (topics required) and these.
+    func newMonitor(_ common: CommonMonitorArguments) throws -> MonitorDefinition {
+        var definition = try common.definition(topicsRequired: true)
+        definition.transportType = .tcp
+        self.apply(to: &definition)
+        return definition
+    }
 }
 
 /// Options of HTTP monitors. The token comes from `--token`, or (when creating) `DC_HTTP_TOKEN`.
@@ -105,5 +113,13 @@ struct HTTPMonitorArguments: ParsableArguments {
         }
         definition.connectTimeout = self.connectTimeout.map { .milliseconds($0) }
         definition.responseTimeout = self.responseTimeout.map { .milliseconds($0) }
+    }
+
+    /// A new HTTP monitor's definition: the common elements (topics required) and these.
+    func newMonitor(_ common: CommonMonitorArguments) throws -> MonitorDefinition {
+        var definition = try common.definition(topicsRequired: true)
+        definition.transportType = .http
+        try self.apply(to: &definition, creating: true)
+        return definition
     }
 }

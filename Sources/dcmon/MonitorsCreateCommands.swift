@@ -11,6 +11,16 @@ extension MonitorsCommand {
             subcommands: [TCP.self, HTTP.self]
         )
 
+        /// Creates the monitor and reports it.
+        static func create(_ definition: MonitorDefinition, connection: ConnectionOptions, common: CommonMonitorArguments) async throws {
+            try await connection.withCloud { cloud in
+                let monitor = try await cloud.monitors.create(definition)
+                common.report(await monitor.record, verb: "created")
+            }
+        }
+
+        // ArgumentParser needs one command type per subcommand: `create tcp|http` and
+        // `ensure tcp|http` are four small shells around `newMonitor` (deliberately alike).
         struct TCP: AsyncParsableCommand {
             static let configuration = CommandConfiguration(commandName: "tcp", abstract: "Create a push (TCP) monitor.")
 
@@ -20,13 +30,7 @@ extension MonitorsCommand {
 
             func run() async throws {
                 try await reportingFailures {
-                    var definition = try self.common.definition(topicsRequired: true)
-                    definition.transportType = .tcp
-                    self.tcp.apply(to: &definition)
-                    try await self.connection.withCloud { cloud in
-                        let monitor = try await cloud.monitors.create(definition)
-                        self.common.report(await monitor.record, verb: "created")
-                    }
+                    try await Create.create(try self.tcp.newMonitor(self.common), connection: self.connection, common: self.common)
                 }
             }
         }
@@ -40,13 +44,7 @@ extension MonitorsCommand {
 
             func run() async throws {
                 try await reportingFailures {
-                    var definition = try self.common.definition(topicsRequired: true)
-                    definition.transportType = .http
-                    try self.http.apply(to: &definition, creating: true)
-                    try await self.connection.withCloud { cloud in
-                        let monitor = try await cloud.monitors.create(definition)
-                        self.common.report(await monitor.record, verb: "created")
-                    }
+                    try await Create.create(try self.http.newMonitor(self.common), connection: self.connection, common: self.common)
                 }
             }
         }
@@ -140,10 +138,7 @@ extension MonitorsCommand {
 
             func run() async throws {
                 try await reportingFailures {
-                    var definition = try self.common.definition(topicsRequired: true)
-                    definition.transportType = .tcp
-                    self.tcp.apply(to: &definition)
-                    try await Ensure.ensure(definition, connection: self.connection, json: self.common.json)
+                    try await Ensure.ensure(try self.tcp.newMonitor(self.common), connection: self.connection, json: self.common.json)
                 }
             }
         }
@@ -157,10 +152,7 @@ extension MonitorsCommand {
 
             func run() async throws {
                 try await reportingFailures {
-                    var definition = try self.common.definition(topicsRequired: true)
-                    definition.transportType = .http
-                    try self.http.apply(to: &definition, creating: true)
-                    try await Ensure.ensure(definition, connection: self.connection, json: self.common.json)
+                    try await Ensure.ensure(try self.http.newMonitor(self.common), connection: self.connection, json: self.common.json)
                 }
             }
         }

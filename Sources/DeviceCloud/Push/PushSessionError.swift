@@ -3,6 +3,7 @@
 /// Carries the monitor id, and the service's status or the block id where they apply;
 /// never a password.
 public struct PushSessionError: Error, Sendable, CustomStringConvertible {
+    // The package's error shape (struct + extensible `Code`), repeated on purpose: each layer owns its codes.
     /// The kind of failure, as extensible static constants.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Base: String, Sendable, Hashable {

@@ -4,6 +4,7 @@
 /// where there was one, ``monitorID`` the monitor concerned. Never carries the account's
 /// password, the `Authorization` header or a monitor's transport token.
 public struct DeviceCloudError: Error, Sendable, CustomStringConvertible {
+    // The package's error shape (struct + extensible `Code`), repeated on purpose: each layer owns its codes.
     /// The kind of failure, as extensible static constants.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Base: String, Sendable, Hashable {

@@ -5,6 +5,9 @@ public import Foundation
 ///
 /// Its events arrive at that URL, not through this client: it has no event stream.
 public actor HTTPMonitor: RecordKeepingMonitor {
+    // The state every monitor actor keeps (actors cannot inherit it); the calls on it are
+    // written once, in Monitor+Calls.swift.
+
     /// `monId`.
     public nonisolated let id: UInt32
     /// The monitor as last read from the service.

@@ -9,6 +9,9 @@ public import DeviceCloudProtocol
 /// }
 /// ```
 public actor TCPMonitor: RecordKeepingMonitor {
+    // The state every monitor actor keeps (actors cannot inherit it); the calls on it are
+    // written once, in Monitor+Calls.swift.
+
     /// `monId`.
     public nonisolated let id: UInt32
     /// The monitor as last read from the service.

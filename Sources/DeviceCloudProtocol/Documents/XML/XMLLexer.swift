@@ -62,20 +62,7 @@ struct XMLLexer {
     /// (or that the input ended).
     @inline(never)
     func malformed(_ what: String, at i: Int) -> DeviceCloudProtocolError {
-        if i >= self.end {
-            return DeviceCloudProtocolError(
-                .malformedDocument,
-                "\(self.context): unexpected end of input at byte \(self.end) (\(what))"
-            )
-        }
-        let byte = self.bytes[i]
-        let shown: String
-        if byte >= 0x20 && byte < 0x7F {
-            shown = "'\(Character(Unicode.Scalar(byte)))'"
-        } else {
-            shown = "0x" + String(byte, radix: 16, uppercase: true)
-        }
-        return DeviceCloudProtocolError(.malformedDocument, "\(self.context): \(what) at byte \(i), found \(shown)")
+        .malformedDocument(self.context, what, at: i, end: self.end, found: i < self.end ? self.bytes[i] : nil)
     }
 
     // MARK: Primitives
