@@ -36,32 +36,14 @@ extension Array: MonitorConditionValue where Element == String {
     public var conditionText: String { self.joined(separator: ",") }
 }
 
-extension MonitorTransportType: MonitorConditionValue {
+extension MonitorConditionValue where Self: OpenEnumeration {
     /// The element's text.
     public var conditionText: String { self.rawValue }
 }
 
-extension MonitorFormat: MonitorConditionValue {
-    /// The element's text.
-    public var conditionText: String { self.rawValue }
-}
-
-extension MonitorCompression: MonitorConditionValue {
-    /// The element's text.
-    public var conditionText: String { self.rawValue }
-}
-
-extension MonitorAckOption: MonitorConditionValue {
-    /// The element's text.
-    public var conditionText: String { self.rawValue }
-}
-
-extension MonitorStatus: MonitorConditionValue {
-    /// The element's text.
-    public var conditionText: String { self.rawValue }
-}
-
-extension MonitorHTTPMethod: MonitorConditionValue {
-    /// The element's text.
-    public var conditionText: String { self.rawValue }
-}
+extension MonitorTransportType: MonitorConditionValue {}
+extension MonitorFormat: MonitorConditionValue {}
+extension MonitorCompression: MonitorConditionValue {}
+extension MonitorAckOption: MonitorConditionValue {}
+extension MonitorStatus: MonitorConditionValue {}
+extension MonitorHTTPMethod: MonitorConditionValue {}
