@@ -25,6 +25,9 @@ struct HTTPReceiverSimulatorTests {
                         options: HTTPMonitorOptions(
                             token: receiverToken,
                             method: format == .json ? .put : .post,
+                            // Each delivery is answered only once the loop below acknowledged it;
+                            // under a sanitizer that can take longer than the service's 5 s default.
+                            responseTimeout: Duration.seconds(5).allowingForSanitizers,
                             batchSize: 2,
                             compression: compression,
                             format: format

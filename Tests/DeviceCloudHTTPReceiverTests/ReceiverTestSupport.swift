@@ -11,19 +11,21 @@ import Testing
 /// The token the tests' receivers expect.
 let receiverToken = Credentials(username: "hook", password: "s3cr3t-token")
 
-/// A receiver configuration for tests: loopback, an ephemeral port, the test token.
+/// A receiver configuration for tests: loopback, an ephemeral port, the test token. The default
+/// timeouts are ones a test must never meet, so they stretch under a sanitizer (a value a test
+/// passes is its own to scale).
 func receiverConfiguration(
     acknowledgement: AcknowledgementMode = .explicit,
-    handoffTimeout: Duration = .seconds(10),
+    handoffTimeout: Duration = Duration.seconds(10).allowingForSanitizers,
     maximumBodySize: Int = 1 << 20,
     maximumWaitingRequests: Int = 16,
     limits: PushLimits = .default,
     port: Int = 0,
     maximumConcurrentReads: Int = 32,
     maximumConnections: Int = 256,
-    idleTimeout: Duration = .seconds(30),
-    requestReadTimeout: Duration = .seconds(10),
-    tlsHandshakeTimeout: Duration = .seconds(10)
+    idleTimeout: Duration = Duration.seconds(30).allowingForSanitizers,
+    requestReadTimeout: Duration = Duration.seconds(10).allowingForSanitizers,
+    tlsHandshakeTimeout: Duration = Duration.seconds(10).allowingForSanitizers
 ) throws -> HTTPReceiver.Configuration {
     try HTTPReceiver.Configuration(
         port: port,
