@@ -104,6 +104,7 @@ public final class HTTPReceiver: Service, Sendable {
             )
             return AsyncThrowingStream { throw error }
         }
+        // The stream-ownership pattern PushSession and HTTPReceiver share; each hands off its own source.
         let ownership = ConsumerOwnership(self.handoff)
         return AsyncThrowingStream { [handoff = self.handoff] in
             withExtendedLifetime(ownership) {}

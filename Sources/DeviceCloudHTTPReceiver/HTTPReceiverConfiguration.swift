@@ -4,6 +4,7 @@ public import NIOSSL
 extension HTTPReceiver {
     /// Where a receiver listens, whom it admits, and the limits it defends.
     public struct Configuration: Sendable {
+        // A plain record of its own fields; alike in shape to other records, not in meaning.
         /// The address to listen on; loopback by default.
         public var host: String
         /// The port; 0 lets the system pick one (read it from ``HTTPReceiver/port``).
@@ -57,6 +58,7 @@ extension HTTPReceiver {
         /// connection is closed when it has not completed by then. Only used with ``tls``.
         public var tlsHandshakeTimeout: Duration
 
+        // Written out: Swift synthesises no public memberwise initialiser.
         /// Creates a configuration. Every size, count and time must be positive.
         ///
         /// The defaults are meant for a receiver exposed to the internet: they bound what a slow

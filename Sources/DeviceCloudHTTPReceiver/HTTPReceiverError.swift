@@ -17,6 +17,7 @@ public struct HTTPReceiverError: Error, Sendable, Hashable, CustomStringConverti
 
         private init(_ base: Base) { self.base = base }
 
+        // This layer's own codes, in the shape every layer's Code has.
         /// ``HTTPReceiver/events()`` was called a second time, or two tasks pulled its stream at once.
         public static let alreadyStreaming = Code(.alreadyStreaming)
         /// ``HTTPReceiver/run()`` was called a second time.
@@ -30,6 +31,7 @@ public struct HTTPReceiverError: Error, Sendable, Hashable, CustomStringConverti
         public var description: String { self.base.rawValue }
     }
 
+    // Fields, initialiser and description: the package's error shape, repeated per layer on purpose.
     /// The kind of failure.
     public var code: Code
     /// A human-readable explanation, free of secrets.

@@ -5,6 +5,7 @@ extension HTTPReceiver {
     /// cloud-function consumers authenticate an HTTP monitor's deliveries (the monitor sends it
     /// through `monTransportHeaders`). Printing it never shows the value.
     public struct HeaderSecret: Sendable, CustomStringConvertible {
+        // A plain record of its own fields; alike in shape to other records, not in meaning.
         /// The header's name, compared case-insensitively.
         public var name: String
         /// The secret. Never logged or printed.

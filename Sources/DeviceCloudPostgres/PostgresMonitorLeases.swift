@@ -43,6 +43,7 @@ public final class PostgresMonitorLeases: Service {
         /// after that worker has fenced itself: no monitor is relayed by two workers at once.
         public var leaseTimeout: Duration
 
+        // Written out: Swift synthesises no public memberwise initialiser.
         /// Creates a configuration.
         ///
         /// - Throws: `ConfigurationError` when `rebalanceInterval` or `leaseTimeout` is not

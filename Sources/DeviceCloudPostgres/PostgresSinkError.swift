@@ -12,6 +12,7 @@ public struct PostgresSinkError: Error, Sendable, Hashable, CustomStringConverti
         private let base: Base
         private init(_ base: Base) { self.base = base }
 
+        // This layer's own codes, in the shape every layer's Code has.
         /// The database could not be reached or refused the connection.
         public static let connectionFailed = Code(.connectionFailed)
         /// A statement or the commit failed (see the message, which carries the server's).
@@ -22,6 +23,7 @@ public struct PostgresSinkError: Error, Sendable, Hashable, CustomStringConverti
         public var description: String { self.base.rawValue }
     }
 
+    // Fields, initialiser and description: the package's error shape, repeated per layer on purpose.
     /// What went wrong.
     public var code: Code
     /// A sentence for people.

@@ -31,6 +31,7 @@ public struct DeviceCloudProtocolError: Error, Sendable, Hashable, CustomStringC
 
         // Push frames and blocks.
 
+        // This layer's own codes, in the shape every layer's Code has.
         /// A frame header named a message type this library does not know.
         public static let unknownMessageType = Code(.unknownMessageType)
         /// A frame header declared a length above ``PushLimits/maximumFrameLength``.
@@ -73,6 +74,7 @@ public struct DeviceCloudProtocolError: Error, Sendable, Hashable, CustomStringC
         public var description: String { self.base.rawValue }
     }
 
+    // Fields, initialiser and description: the package's error shape, repeated per layer on purpose.
     /// The kind of failure.
     public var code: Code
     /// A human-readable explanation, free of secrets.

@@ -23,6 +23,7 @@ public protocol MonitorSink: Sendable {
 
 /// What one ``MonitorSink/write(_:)`` stored.
 public struct MonitorSinkReceipt: Sendable, Hashable {
+    // A plain record of its own fields; alike in shape to other records, not in meaning.
     /// Events newly stored.
     public var inserted: Int
     /// Events skipped because they were already stored (replays after a crash or reconnect).

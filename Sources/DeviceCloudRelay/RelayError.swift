@@ -12,6 +12,7 @@ public struct RelayError: Error, Sendable, Hashable, CustomStringConvertible {
         private let base: Base
         private init(_ base: Base) { self.base = base }
 
+        // This layer's own codes, in the shape every layer's Code has.
         /// The monitor's acknowledgement option is off: the service forgets each block as soon as
         /// it is sent, so a crash between sending and committing would lose it.
         public static let unacknowledgedMonitor = Code(.unacknowledgedMonitor)
@@ -24,6 +25,7 @@ public struct RelayError: Error, Sendable, Hashable, CustomStringConvertible {
         public var description: String { self.base.rawValue }
     }
 
+    // Fields, initialiser and description: the package's error shape, repeated per layer on purpose.
     /// What went wrong.
     public var code: Code
     /// A sentence for people.
@@ -33,6 +35,7 @@ public struct RelayError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The underlying error's description, if any.
     public var underlying: String?
 
+    // Written out: Swift synthesises no public memberwise initialiser.
     /// Creates an error.
     public init(_ code: Code, message: String, monitorID: UInt32? = nil, underlying: String? = nil) {
         self.code = code

@@ -2,6 +2,7 @@ extension MonitorRelay {
     /// What a relay has done since it started; read with ``MonitorRelay/statistics`` or await a
     /// condition with ``MonitorRelay/wait(until:)``.
     public struct Statistics: Sendable, Hashable {
+        // A plain record of its own fields; alike in shape to other records, not in meaning.
         /// Batches pulled from the sources.
         public var batchesPulled = 0
         /// Events in those batches.

@@ -10,6 +10,7 @@ public struct SQLiteSinkError: Error, Sendable, Hashable, CustomStringConvertibl
         private let base: Base
         private init(_ base: Base) { self.base = base }
 
+        // This layer's own codes, in the shape every layer's Code has.
         /// Another relay has the database file open (one writer per file).
         public static let databaseInUse = Code(.databaseInUse)
         /// The database file (or its folder, where the write-ahead log goes) cannot be written.
@@ -26,6 +27,7 @@ public struct SQLiteSinkError: Error, Sendable, Hashable, CustomStringConvertibl
         public var description: String { self.base.rawValue }
     }
 
+    // Fields, initialiser and description: the package's error shape, repeated per layer on purpose.
     /// What went wrong.
     public var code: Code
     /// A sentence for people, naming the file.

@@ -63,6 +63,7 @@ public final class Simulator: Service, Sendable {
         /// How many events (and bytes) each persistent monitor saves for the history API.
         public var history: MonitorHistoryLimits
 
+        // Written out: Swift synthesises no public memberwise initialiser.
         /// Creates a configuration.
         public init(
             username: String,

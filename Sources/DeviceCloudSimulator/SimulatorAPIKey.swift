@@ -4,6 +4,7 @@ extension Simulator {
     /// clients as the `X-API-KEY-ID` and `X-API-KEY-SECRET` headers. Printing it never shows
     /// the secret.
     public struct APIKey: Sendable, Hashable, CustomStringConvertible {
+        // A plain record of its own fields; alike in shape to other records, not in meaning.
         /// The key's id.
         public var id: String
         /// The key's secret. Never logged.

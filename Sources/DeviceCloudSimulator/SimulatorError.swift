@@ -18,6 +18,7 @@ public struct SimulatorError: Error, Sendable, Hashable, CustomStringConvertible
         private let base: Base
         private init(_ base: Base) { self.base = base }
 
+        // This layer's own codes, in the shape every layer's Code has.
         /// No monitor has the id.
         public static let notFound = Code(.notFound)
         /// A create or update would leave the monitor without topics, with an unknown
@@ -34,6 +35,7 @@ public struct SimulatorError: Error, Sendable, Hashable, CustomStringConvertible
         public var description: String { self.base.rawValue }
     }
 
+    // Fields, initialiser and description: the package's error shape, repeated per layer on purpose.
     /// The kind of failure.
     public var code: Code
     /// A human-readable explanation, free of secrets.

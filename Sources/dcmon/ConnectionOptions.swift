@@ -8,6 +8,7 @@ import NIOSSL
 /// only (`DC_API_KEY_ID`, `DC_API_KEY_SECRET`), so its secret never shows in a process list.
 /// No password or secret is ever echoed.
 struct ConnectionOptions: ParsableArguments {
+    // ArgumentParser options: one declaration per flag, alike in shape by design.
     @Option(help: "The service URL (env DC_URL), e.g. https://remotemanager.digi.com.")
     var url: String?
 

@@ -21,6 +21,7 @@ struct GeneratedTLS {
 
         let caKey = P256.Signing.PrivateKey()
         let caName = try DistinguishedName { CommonName("dcmon simulator CA (generated)") }
+        // The CA and the server certificate differ in key, subject and extensions: one builder call each.
         let ca = try Certificate(
             version: .v3,
             serialNumber: .init(),

@@ -19,6 +19,7 @@ struct ListenCommand: AsyncParsableCommand {
             """
     )
 
+    // ArgumentParser options: one declaration per flag, alike in shape by design.
     @OptionGroup var connection: ConnectionOptions
 
     @Argument(help: "The monitor ids.")

@@ -54,6 +54,7 @@ struct MonitorsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show every element of one monitor.")
 
         @OptionGroup var connection: ConnectionOptions
+        // ArgumentParser needs one command type per subcommand: a small shell, deliberately alike.
         @Argument(help: "The monitor id.") var id: UInt32
         @Flag(help: "Print JSON instead of text.") var json = false
         @Flag(help: "Print the transport token and header values instead of <redacted>.") var showSecrets = false
@@ -76,6 +77,7 @@ struct MonitorsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete a monitor.")
 
         @OptionGroup var connection: ConnectionOptions
+        // ArgumentParser needs one command type per subcommand: a small shell, deliberately alike.
         @Argument(help: "The monitor id.") var id: UInt32
 
         func run() async throws {

@@ -12,6 +12,7 @@ extension MonitorsCommand {
         )
 
         @OptionGroup var connection: ConnectionOptions
+        // ArgumentParser needs one command type per subcommand: a small shell, deliberately alike.
         @Argument(help: "The monitor id.") var id: UInt32
 
         func run() async throws {

@@ -9,6 +9,7 @@ enum RelayDestination: CustomStringConvertible {
 
     /// A PostgreSQL database, with its password kept out of every message.
     struct PostgresTarget {
+        // A plain record of its own fields; alike in shape to other records, not in meaning.
         var host: String
         var port: Int
         var username: String

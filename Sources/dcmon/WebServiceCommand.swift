@@ -15,6 +15,7 @@ struct WebServiceCommand: AsyncParsableCommand {
             """
     )
 
+    // ArgumentParser options: one declaration per flag, alike in shape by design.
     @OptionGroup var connection: ConnectionOptions
 
     @Argument(help: "The method: GET, POST, PUT, DELETE…")

@@ -80,6 +80,7 @@ public actor PushSession {
             let error = self.alreadyStreaming("events() was already called on this session; create a new session for another stream")
             return AsyncThrowingStream { throw error }
         }
+        // The stream-ownership pattern PushSession and HTTPReceiver share; each hands off its own source.
         let ownership = StreamOwnership(self.core)
         return AsyncThrowingStream { [self] in
             withExtendedLifetime(ownership) {}

@@ -41,6 +41,7 @@ extension PushSession {
         /// over as their inflated document only (``PushDecoding/raw``).
         public var decoding: PushDecoding
 
+        // Written out: Swift synthesises no public memberwise initialiser.
         /// Creates a configuration. TLS on port 3201 unless told otherwise.
         public init(
             host: String,

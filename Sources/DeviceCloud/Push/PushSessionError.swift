@@ -22,6 +22,7 @@ public struct PushSessionError: Error, Sendable, CustomStringConvertible {
         private let base: Base
         private init(_ base: Base) { self.base = base }
 
+        // This layer's own codes, in the shape every layer's Code has.
         /// The service answered 403: the user name or password is wrong. Not retried.
         public static let authenticationFailed = Code(.authenticationFailed)
         /// The service refused the connection with another status (400: unknown monitor, or one
@@ -52,6 +53,7 @@ public struct PushSessionError: Error, Sendable, CustomStringConvertible {
         public var description: String { self.base.rawValue }
     }
 
+    // Fields, initialiser and description: the package's error shape, repeated per layer on purpose.
     /// The kind of failure.
     public var code: Code
     /// The monitor the session belongs to.
@@ -66,6 +68,7 @@ public struct PushSessionError: Error, Sendable, CustomStringConvertible {
     /// A human-readable explanation, free of secrets.
     public var message: String
 
+    // Written out: Swift synthesises no public memberwise initialiser.
     /// Creates an error.
     public init(
         _ code: Code,

@@ -14,6 +14,7 @@ import DeviceCloudProtocol
 struct PushSessionStateMachine<Connection: Sendable>: Sendable {
     /// What the machine needs of the configuration.
     struct Settings: Sendable {
+        // A plain record of its own fields; alike in shape to other records, not in meaning.
         var monitorID: UInt32
         var reconnect: ReconnectPolicy
         var handshakeTimeout: Duration
@@ -124,13 +125,7 @@ struct PushSessionStateMachine<Connection: Sendable>: Sendable {
     mutating func beginPull() -> DriverStart {
         // Once closed there is no I/O left to share: every caller may read the outcome.
         if case .closed = self.state { return .drive }
-        switch self.driver {
-        case .consumer: return .alreadyStreaming
-        case .connect: return .wait
-        case nil:
-            self.driver = .consumer
-            return .drive
-        }
+        return self.claimDriving(as: .consumer, whileConsumerDrives: .alreadyStreaming)
     }
 
     /// ``PushSession/connect()`` was called.
@@ -139,11 +134,16 @@ struct PushSessionStateMachine<Connection: Sendable>: Sendable {
         case .streaming, .closed: return .done
         case .idle, .connecting, .handshaking, .backingOff: break
         }
+        return self.claimDriving(as: .connect, whileConsumerDrives: .done)
+    }
+
+    /// Makes `role` the driver when there is none; a `connect()` driving already means wait.
+    private mutating func claimDriving(as role: Driver, whileConsumerDrives answer: DriverStart) -> DriverStart {
         switch self.driver {
-        case .consumer: return .done
+        case .consumer: return answer
         case .connect: return .wait
         case nil:
-            self.driver = .connect
+            self.driver = role
             return .drive
         }
     }

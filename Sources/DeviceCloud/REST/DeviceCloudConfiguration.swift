@@ -45,6 +45,7 @@ extension DeviceCloud {
         /// The NIO threads push sessions use; the process-wide singleton by default.
         public var pushEventLoopGroup: any EventLoopGroup
 
+        // Written out: Swift synthesises no public memberwise initialiser.
         /// Creates a configuration; every default is the service's or the reference client's.
         public init(
             httpClient: HTTPClientSource = .shared,

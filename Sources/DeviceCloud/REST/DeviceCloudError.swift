@@ -23,6 +23,7 @@ public struct DeviceCloudError: Error, Sendable, CustomStringConvertible {
         private let base: Base
         private init(_ base: Base) { self.base = base }
 
+        // This layer's own codes, in the shape every layer's Code has.
         /// 400: the service refused the request (a malformed document or condition, a value it
         /// does not accept). See ``DeviceCloudError/body``.
         public static let badRequest = Code(.badRequest)
@@ -65,6 +66,7 @@ public struct DeviceCloudError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    // Fields, initialiser and description: the package's error shape, repeated per layer on purpose.
     /// The kind of failure.
     public var code: Code
     /// The HTTP status the service answered with, if it answered.
@@ -84,6 +86,7 @@ public struct DeviceCloudError: Error, Sendable, CustomStringConvertible {
     /// The longest ``body`` kept.
     public static let maximumBodyLength = 4096
 
+    // Written out: Swift synthesises no public memberwise initialiser.
     /// Creates an error.
     public init(
         _ code: Code,

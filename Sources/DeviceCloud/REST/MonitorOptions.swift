@@ -28,6 +28,7 @@ public struct TCPMonitorOptions: Sendable, Hashable {
     /// `monSchemaData`: the template.
     public var schemaData: String?
 
+    // Written out: Swift synthesises no public memberwise initialiser.
     /// Creates options; every element left out is not sent.
     public init(
         batchSize: Int? = nil,
@@ -86,6 +87,7 @@ public struct HTTPMonitorOptions: Sendable, Hashable, CustomReflectable {
     /// `monSchemaData`: the template.
     public var schemaData: String?
 
+    // Written out: Swift synthesises no public memberwise initialiser.
     /// Creates options; every element left out is not sent.
     public init(
         token: Credentials? = nil,

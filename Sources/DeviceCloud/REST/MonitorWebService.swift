@@ -147,6 +147,7 @@ struct MonitorWebService: Sendable {
         }
     }
 
+    // execute and exchange take the same attempt context: one timed step wraps the other.
     /// One attempt, from the first byte sent to the last byte of the answer, within the
     /// request timeout.
     private func execute(

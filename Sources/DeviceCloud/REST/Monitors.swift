@@ -120,16 +120,8 @@ public struct Monitors: Sendable {
             accept: "application/xml",
             secrets: definition.secrets
         )
-        let created: MonitorCreationResult
-        do {
-            created = try MonitorCreationResult(xml: answer.body)
-        } catch {
-            throw DeviceCloudError(
-                .invalidResponse,
-                message: "the answer to the create holds no monitor location",
-                status: answer.status,
-                underlying: error
-            )
+        let created = try answer.read("the answer to the create (its monitor location)", monitorID: nil) { body throws(DeviceCloudProtocolError) in
+            try MonitorCreationResult(xml: body)
         }
         return try await self.record(id: created.monitorID)
     }
@@ -150,17 +142,8 @@ public struct Monitors: Sendable {
 
     private static func readPage(_ answer: MonitorWebService.Answer, monitorID: UInt32?) throws -> MonitorListPage {
         let firstByte = answer.body.readableBytesView.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
-        do {
-            return firstByte == UInt8(ascii: "<")
-                ? try MonitorListPage(xml: answer.body) : try MonitorListPage(json: answer.body)
-        } catch {
-            throw DeviceCloudError(
-                .invalidResponse,
-                message: "the monitor list could not be read: \(error.message)",
-                status: answer.status,
-                monitorID: monitorID,
-                underlying: error
-            )
+        return try answer.read("the monitor list", monitorID: monitorID) { body throws(DeviceCloudProtocolError) in
+            firstByte == UInt8(ascii: "<") ? try MonitorListPage(xml: body) : try MonitorListPage(json: body)
         }
     }
 }
@@ -168,14 +151,6 @@ public struct Monitors: Sendable {
 extension MonitorDefinition {
     /// Values sent in a document that must not come back in an error.
     var secrets: [String] {
-        var secrets: [String] = []
-        if let token = self.transportToken {
-            secrets.append(token)
-            if let colon = token.firstIndex(of: ":") {
-                secrets.append(String(token[token.index(after: colon)...]))
-            }
-        }
-        secrets.append(contentsOf: self.transportHeaders?.values.map { $0 } ?? [])
-        return secrets
+        monitorSecrets(transportToken: self.transportToken, headerValues: (self.transportHeaders ?? [:]).values)
     }
 }

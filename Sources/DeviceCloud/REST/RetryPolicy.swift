@@ -6,6 +6,7 @@ public import DeviceCloudProtocol
 /// at most 10 s. Other statuses and transport failures are never retried (a create is not
 /// idempotent); a 429 means the request was not processed, so retrying it is safe.
 public struct RetryPolicy: Sendable, Hashable {
+    // A plain record of its own fields; alike in shape to other records, not in meaning.
     /// Retries after the first attempt; 0 never retries.
     public var maximumRetries: Int
     /// The wait before the first retry.

@@ -1,5 +1,6 @@
 /// An account's user name and password. Printing, dumping or logging it never shows the password.
 public struct Credentials: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    // A plain record of its own fields; alike in shape to other records, not in meaning.
     /// The user name.
     public var username: String
     /// The password.

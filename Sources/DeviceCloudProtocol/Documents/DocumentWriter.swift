@@ -20,6 +20,7 @@ public enum DocumentWriter {
         /// The resource's fields.
         public var resource: ResourceValue
 
+        // Written out: Swift synthesises no public memberwise initialiser.
         /// Creates an event.
         public init(
             topic: String,

@@ -251,49 +251,45 @@ package enum ResourceTimestamp {
 extension KeyedDecodingContainer {
     /// An integer that may also arrive as a numeric string (e.g. from the `/ws` JSON API).
     func decodeLenientIfPresent<T: FixedWidthInteger & Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
-        guard self.contains(key), try !self.decodeNil(forKey: key) else { return nil }
-        if let value = try? self.decode(T.self, forKey: key) {
-            return value
+        try self.decodeLenientIfPresent(key, expecting: "an integer or a numeric string") {
+            (try? self.decode(String.self, forKey: key)).flatMap { T($0.trimmingXMLWhitespace()) }
         }
-        if let text = try? self.decode(String.self, forKey: key), let value = T(text.trimmingXMLWhitespace()) {
-            return value
-        }
-        throw DecodingError.typeMismatch(
-            T.self,
-            .init(codingPath: self.codingPath + [key], debugDescription: "expected an integer or a numeric string")
-        )
     }
 
     /// A floating-point number that may also arrive as a numeric string.
     func decodeLenientIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? {
-        guard self.contains(key), try !self.decodeNil(forKey: key) else { return nil }
-        if let value = try? self.decode(Double.self, forKey: key) {
-            return value
+        try self.decodeLenientIfPresent(key, expecting: "a number or a numeric string") {
+            (try? self.decode(String.self, forKey: key)).flatMap { Double(xmlText: $0) }
         }
-        if let text = try? self.decode(String.self, forKey: key), let value = Double(xmlText: text) {
-            return value
-        }
-        throw DecodingError.typeMismatch(
-            Double.self,
-            .init(codingPath: self.codingPath + [key], debugDescription: "expected a number or a numeric string")
-        )
     }
 
     /// A Boolean that may also arrive as `"true"`/`"false"`/`"1"`/`"0"` or `1`/`0`.
     func decodeLenientIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
+        try self.decodeLenientIfPresent(key, expecting: "a Boolean") {
+            if let number = try? self.decode(Int.self, forKey: key), number == 0 || number == 1 {
+                return number == 1
+            }
+            return (try? self.decode(String.self, forKey: key)).flatMap { Bool(xmlText: $0) }
+        }
+    }
+
+    /// `T` at `key` as the decoder reads it, else what `alternative` makes of the value;
+    /// `nil` when the key is absent or null.
+    private func decodeLenientIfPresent<T: Decodable>(
+        _ key: Key,
+        expecting expected: String,
+        or alternative: () -> T?
+    ) throws -> T? {
         guard self.contains(key), try !self.decodeNil(forKey: key) else { return nil }
-        if let value = try? self.decode(Bool.self, forKey: key) {
+        if let value = try? self.decode(T.self, forKey: key) {
             return value
         }
-        if let number = try? self.decode(Int.self, forKey: key), number == 0 || number == 1 {
-            return number == 1
-        }
-        if let text = try? self.decode(String.self, forKey: key), let value = Bool(xmlText: text) {
+        if let value = alternative() {
             return value
         }
         throw DecodingError.typeMismatch(
-            Bool.self,
-            .init(codingPath: self.codingPath + [key], debugDescription: "expected a Boolean")
+            T.self,
+            .init(codingPath: self.codingPath + [key], debugDescription: "expected \(expected)")
         )
     }
 

@@ -22,6 +22,7 @@ public struct MonitorEvent: Sendable, Hashable {
     /// The format ``body`` is in.
     public var format: PayloadFormat
 
+    // Written out: Swift synthesises no public memberwise initialiser.
     /// Creates an event.
     public init(
         topic: String,

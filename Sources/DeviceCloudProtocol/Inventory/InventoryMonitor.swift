@@ -50,6 +50,7 @@ public struct InventoryMonitor: Sendable, Hashable, CustomReflectable {
     /// Fields this library does not know, by name, as JSON text (`"1"`, `"\"text\""`, `"[…]"`).
     public var additionalFields: [String: String]
 
+    // Written out: Swift synthesises no public memberwise initialiser.
     /// Creates a v1 monitor; give the fields to send.
     public init(
         id: UInt32? = nil,

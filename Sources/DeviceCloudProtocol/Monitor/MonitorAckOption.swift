@@ -2,6 +2,7 @@
 ///
 /// A value this library does not know is kept, exactly as sent, rather than dropped.
 public struct MonitorAckOption: OpenEnumeration {
+    // The storage OpenEnumeration needs, alike in every field; the constants below are this field's own.
     /// The element's text, as the service sent it.
     public let rawValue: String
 

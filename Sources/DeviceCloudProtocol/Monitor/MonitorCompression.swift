@@ -4,6 +4,7 @@
 /// The service's `none` is ``uncompressed``: a case named `none` would be confused with
 /// `Optional.none` wherever the value is optional (`record.compression == .none` would test for nil).
 public struct MonitorCompression: OpenEnumeration {
+    // The storage OpenEnumeration needs, alike in every field; the constants below are this field's own.
     /// The element's text, as the service sent it.
     public let rawValue: String
 

@@ -55,6 +55,7 @@ public struct MonitorDefinition: Sendable, Hashable, CustomReflectable {
         !(self.schemaType ?? "").trimmingCharacters(in: .whitespaces).isEmpty
     }
 
+    // Written out: Swift synthesises no public memberwise initialiser.
     /// Creates a definition; elements left `nil` are not sent.
     public init(
         topics: [String]? = nil,

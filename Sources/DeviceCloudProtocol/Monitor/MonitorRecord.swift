@@ -25,6 +25,7 @@ public struct MonitorRecord: Sendable, Hashable, CustomReflectable {
     /// Elements this library does not know, or could not read, by name, as the service sent them.
     public var additionalElements: [String: String]
 
+    // Written out: Swift synthesises no public memberwise initialiser.
     /// Creates a record.
     public init(
         id: UInt32,

@@ -1,5 +1,6 @@
 /// The service's answer to a ``ConnectRequest``.
 public struct ConnectResponse: Sendable, Hashable {
+    // A plain record of its own fields; alike in shape to other records, not in meaning.
     /// 200 when the connection was accepted; 403 for bad credentials, 400 for a bad request.
     public var status: UInt16
     /// The protocol version the service speaks.

@@ -13,6 +13,7 @@ public struct PublishMessage: Sendable, Hashable {
     /// The payload bytes exactly as received (still compressed when ``compression`` is zlib).
     public var payload: ByteBuffer
 
+    // Written out: Swift synthesises no public memberwise initialiser.
     /// Creates a publish message.
     public init(
         blockID: UInt16,

@@ -1,5 +1,6 @@
 /// The client's acknowledgement of a ``PublishMessage`` block.
 public struct PublishMessageReceived: Sendable, Hashable {
+    // A plain record of its own fields; alike in shape to other records, not in meaning.
     /// The acknowledged block.
     public var blockID: UInt16
     /// 200 means received and processed.

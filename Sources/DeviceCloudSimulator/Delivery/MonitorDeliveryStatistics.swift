@@ -1,6 +1,7 @@
 /// What the simulator has done with one monitor's events since the monitor was created or last
 /// updated (a PUT starts the counts over, as it resets the monitor's state).
 public struct MonitorDeliveryStatistics: Sendable, Hashable {
+    // A plain record of its own fields; alike in shape to other records, not in meaning.
     /// Events that matched the monitor's topics and were kept for delivery.
     public var eventsAccepted = 0
     /// Events that matched but were not kept or were later discarded: raised while a TCP

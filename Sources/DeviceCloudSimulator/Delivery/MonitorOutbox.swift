@@ -7,6 +7,7 @@ import NIOCore
 public struct MonitorOutbox: Sendable {
     /// The monitor settings that shape delivery.
     public struct Settings: Sendable, Hashable {
+        // A plain record of its own fields; alike in shape to other records, not in meaning.
         /// `monBatchSize`: a block closes when it holds this many events.
         public var batchSize: Int
         /// `monBatchDuration`: a block closes this long after its first event.
@@ -26,6 +27,7 @@ public struct MonitorOutbox: Sendable {
         /// The most blocks sent and not yet acknowledged before sending pauses.
         public var maximumInFlight: Int
 
+        // Written out: Swift synthesises no public memberwise initialiser.
         /// Creates settings; defaults as the service's (100 events, 10 s).
         public init(
             batchSize: Int = 100,

@@ -25,6 +25,7 @@ public struct DataPointWrite: Sendable, Hashable {
     /// The stream's units, e.g. `C`.
     public var streamUnits: String?
 
+    // Written out: Swift synthesises no public memberwise initialiser.
     /// Creates a write.
     public init(
         streamId: String,

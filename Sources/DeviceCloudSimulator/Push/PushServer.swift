@@ -30,6 +30,7 @@ import Synchronization
 public final class PushServer: Service, Sendable {
     /// Where and how the server listens.
     public struct Configuration: Sendable {
+        // A plain record of its own fields; alike in shape to other records, not in meaning.
         /// The address to bind; loopback by default.
         public var host: String
         /// The port; 0 picks a free one.
@@ -46,6 +47,7 @@ public final class PushServer: Service, Sendable {
         /// Connections served at once; more are closed on arrival.
         public var maximumConnections: Int
 
+        // Written out: Swift synthesises no public memberwise initialiser.
         /// Creates a configuration.
         public init(
             host: String = "127.0.0.1",

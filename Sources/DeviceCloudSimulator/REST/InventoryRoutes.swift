@@ -21,6 +21,7 @@ import Hummingbird
 ///
 /// Monitors are answered without `auth_token` and with header names only.
 struct InventoryRoutes: Sendable {
+    // The v1 routes' own table, alike in shape to MonitorRoutes (one router group per API).
     let store: MonitorStore
     let maximumPageSize: Int
     let maximumBodySize = 1024 * 1024

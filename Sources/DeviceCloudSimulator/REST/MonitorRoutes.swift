@@ -13,6 +13,7 @@ import Hummingbird
 /// A malformed document, condition or parameter answers 400. Query parameters are decoded as
 /// a servlet container does (``FormQuery``: `+` is a space).
 struct MonitorRoutes: Sendable {
+    // The /ws routes' own table, alike in shape to InventoryRoutes (one router group per API).
     let store: MonitorStore
     let maximumPageSize: Int
     let maximumBodySize = 1024 * 1024

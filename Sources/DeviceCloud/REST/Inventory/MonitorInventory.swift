@@ -46,14 +46,7 @@ public struct MonitorInventory: Sendable {
 
     /// Creates a monitor from the fields set, and returns it as the service answers.
     public func create(_ monitor: InventoryMonitor) async throws -> InventoryMonitor {
-        let answer = try await self.rest.send(
-            .post,
-            path: "v1/monitors/inventory",
-            body: ByteBuffer(bytes: monitor.jsonDocument()),
-            contentType: "application/json",
-            accept: "application/json",
-            secrets: monitor.secrets
-        )
+        let answer = try await self.send(monitor, .post, path: "v1/monitors/inventory", monitorID: nil)
         return try Self.readMonitor(answer, monitorID: nil)
     }
 
@@ -61,15 +54,7 @@ public struct MonitorInventory: Sendable {
     public func update(id: UInt32, with changes: InventoryMonitor) async throws -> InventoryMonitor {
         var changes = changes
         changes.id = nil
-        let answer = try await self.rest.send(
-            .put,
-            path: "v1/monitors/inventory/\(id)",
-            body: ByteBuffer(bytes: changes.jsonDocument()),
-            contentType: "application/json",
-            accept: "application/json",
-            monitorID: id,
-            secrets: changes.secrets
-        )
+        let answer = try await self.send(changes, .put, path: "v1/monitors/inventory/\(id)", monitorID: id)
         if answer.body.readableBytes == 0 { return try await self.monitor(id: id) }
         return try Self.readMonitor(answer, monitorID: id)
     }
@@ -99,31 +84,33 @@ public struct MonitorInventory: Sendable {
         return try Self.readPage(answer, monitorID: nil)
     }
 
+    /// Sends `monitor` as a JSON document, keeping its token and header values out of errors.
+    private func send(
+        _ monitor: InventoryMonitor,
+        _ method: MonitorWebService.Method,
+        path: String,
+        monitorID: UInt32?
+    ) async throws -> MonitorWebService.Answer {
+        try await self.rest.send(
+            method,
+            path: path,
+            body: ByteBuffer(bytes: monitor.jsonDocument()),
+            contentType: "application/json",
+            accept: "application/json",
+            monitorID: monitorID,
+            secrets: monitor.secrets
+        )
+    }
+
     static func readPage(_ answer: MonitorWebService.Answer, monitorID: UInt32?) throws -> V1ListPage {
-        do {
-            return try V1ListPage(json: Data(answer.body.readableBytesView))
-        } catch {
-            throw DeviceCloudError(
-                .invalidResponse,
-                message: "the v1 list could not be read: \(error.message)",
-                status: answer.status,
-                monitorID: monitorID,
-                underlying: error
-            )
+        try answer.read("the v1 list", monitorID: monitorID) { body throws(DeviceCloudProtocolError) in
+            try V1ListPage(json: Data(body.readableBytesView))
         }
     }
 
     private static func readMonitor(_ answer: MonitorWebService.Answer, monitorID: UInt32?) throws -> InventoryMonitor {
-        do {
-            return try InventoryMonitor(json: Data(answer.body.readableBytesView))
-        } catch {
-            throw DeviceCloudError(
-                .invalidResponse,
-                message: "the v1 monitor could not be read: \(error.message)",
-                status: answer.status,
-                monitorID: monitorID,
-                underlying: error
-            )
+        try answer.read("the v1 monitor", monitorID: monitorID) { body throws(DeviceCloudProtocolError) in
+            try InventoryMonitor(json: Data(body.readableBytesView))
         }
     }
 }
@@ -131,13 +118,7 @@ public struct MonitorInventory: Sendable {
 extension InventoryMonitor {
     /// Values sent that must not come back in an error.
     var secrets: [String] {
-        var secrets: [String] = []
-        if let token = self.authToken {
-            secrets.append(token)
-            if let colon = token.firstIndex(of: ":") { secrets.append(String(token[token.index(after: colon)...])) }
-        }
-        secrets.append(contentsOf: self.headers?.values.map { $0 } ?? [])
-        return secrets
+        monitorSecrets(transportToken: self.authToken, headerValues: (self.headers ?? [:]).values)
     }
 }
 

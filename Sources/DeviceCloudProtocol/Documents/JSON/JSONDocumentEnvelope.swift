@@ -24,6 +24,7 @@ extension JSONEnvelopeParser {
         if self.input.peek(i) == JSONByte.closeBrace {
             i += 1
         } else {
+            // Each object level names its own key, depth and errors; written out on the hot path.
             var more = true
             while more {
                 let key = try self.input.readMemberKey(at: i)
@@ -74,6 +75,7 @@ extension JSONEnvelopeParser {
         if self.input.peek(i) == JSONByte.closeBrace {
             return i + 1
         }
+        // Each object level names its own key, depth and errors; written out on the hot path.
         var more = true
         while more {
             let key = try self.input.readMemberKey(at: i)

@@ -62,6 +62,7 @@ private struct XMLEnvelopeScanner {
         while try self.lexer.nextAttribute() != nil {}
         var events: [MonitorEvent] = []
         if !self.lexer.tagSelfClosing {
+            // Each element level handles its own children and errors; written out on the hot path.
             content: while true {
                 switch try self.lexer.nextContentToken() {
                 case .text, .cdata:
@@ -122,6 +123,7 @@ private struct XMLEnvelopeScanner {
         }
         var resource: (start: Int, name: Range<Int>, end: Int)?
         if !self.lexer.tagSelfClosing {
+            // Each element level handles its own children and errors; written out on the hot path.
             content: while true {
                 switch try self.lexer.nextContentToken() {
                 case .text, .cdata:

@@ -26,17 +26,8 @@ extension XMLLexer {
         }
         let name = try self.parseName("an attribute name, '>' or '/>'")
         try self.recordAttributeName(name)
-        self.skipWhitespace()
-        guard self.peek(self.i) == 0x3D else {  // =
-            throw self.malformed("expected '=' after an attribute name", at: self.i)
-        }
-        self.i += 1
-        self.skipWhitespace()
-        let quote = self.peek(self.i)
-        guard quote == 0x22 || quote == 0x27 else {
-            throw self.malformed("expected a quoted attribute value", at: self.i)
-        }
-        let valueStart = self.i + 1
+        let quote = try self.openQuotedValue("after an attribute name")
+        let valueStart = self.i
         var k = valueStart
         var needsDecoding = false
         while true {
@@ -62,6 +53,24 @@ extension XMLLexer {
         }
         self.i = k + 1
         return Attribute(name: name, value: valueStart..<k, needsDecoding: needsDecoding)
+    }
+
+    /// Reads `=` and the opening quote after a name (attribute or XML declaration), with
+    /// whitespace allowed around `=`; leaves ``i`` on the value's first byte and returns the
+    /// quote, `"` or `'`. `place` says where, for the error.
+    mutating func openQuotedValue(_ place: String) throws(DeviceCloudProtocolError) -> UInt8 {
+        self.skipWhitespace()
+        guard self.peek(self.i) == 0x3D else {  // =
+            throw self.malformed("expected '=' \(place)", at: self.i)
+        }
+        self.i += 1
+        self.skipWhitespace()
+        let quote = self.peek(self.i)
+        guard quote == 0x22 || quote == 0x27 else {
+            throw self.malformed("expected a quoted value \(place)", at: self.i)
+        }
+        self.i += 1
+        return quote
     }
 
     /// Remembers an attribute name of the current start tag; rejects a repeated one.

@@ -69,17 +69,8 @@ extension XMLLexer {
             return nil
         }
         self.i += name.utf8CodeUnitCount
-        self.skipWhitespace()
-        guard self.peek(self.i) == 0x3D else {
-            throw self.malformed("expected '=' in the XML declaration", at: self.i)
-        }
-        self.i += 1
-        self.skipWhitespace()
-        let quote = self.peek(self.i)
-        guard quote == 0x22 || quote == 0x27 else {
-            throw self.malformed("expected a quoted value in the XML declaration", at: self.i)
-        }
-        let valueStart = self.i + 1
+        let quote = try self.openQuotedValue("in the XML declaration")
+        let valueStart = self.i
         var k = valueStart
         while k < self.end && self.bytes[k] != quote {
             let b = self.bytes[k]

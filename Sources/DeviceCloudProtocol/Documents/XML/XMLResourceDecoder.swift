@@ -175,6 +175,7 @@ private struct XMLKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol
         try scalar(T.self, from: self.require(key), codingPath: self.codingPath + [key])
     }
 
+    // KeyedDecodingContainerProtocol wants one overload per scalar type; each forwards to decodeScalar.
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try self.decodeScalar(type, key) }
     func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try self.decodeScalar(type, key) }
     func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try self.decodeScalar(type, key) }

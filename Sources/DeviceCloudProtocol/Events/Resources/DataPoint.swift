@@ -177,6 +177,7 @@ public struct DataPoint: Sendable, Hashable, Codable {
     /// Where the sample was taken.
     public var location: Location?
 
+    // Written out: Swift synthesises no public memberwise initialiser.
     /// Creates a data point; only the stream is required.
     public init(
         id: String? = nil,

@@ -37,6 +37,7 @@ public struct DeviceCore: Sendable, Hashable, Codable {
             self.init(devId: devId, devVersion: try container.decodeLenientIfPresent(Int.self, forKey: .devVersion))
         }
     }
+    // A plain record of its own fields; alike in shape to other records, not in meaning.
     /// The device's identity; always present in the service's documents.
     public var id: Identifier
     /// The owning account (customer) id.
@@ -102,6 +103,7 @@ public struct DeviceCore: Sendable, Hashable, Codable {
     /// Free-form metadata set by the user.
     public var dpUserMetaData: String?
 
+    // Written out: Swift synthesises no public memberwise initialiser.
     /// Creates a device record; only the identity is required.
     public init(
         id: Identifier,

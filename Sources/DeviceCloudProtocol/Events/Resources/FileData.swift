@@ -11,6 +11,7 @@ public import Foundation
 public struct FileData: Sendable, Hashable, Codable {
     /// The identity of a file: its folder path and its name.
     public struct Identifier: Sendable, Hashable, Codable {
+        // A plain record of its own fields; alike in shape to other records, not in meaning.
         /// The folder, e.g. `/db/7603/00000000-00000000-00409DFF-FF458726/`.
         public var fdPath: String
         /// The file name, e.g. `status.xml`.
@@ -23,6 +24,7 @@ public struct FileData: Sendable, Hashable, Codable {
         }
     }
 
+    // A plain record of its own fields; alike in shape to other records, not in meaning.
     /// The file's folder and name.
     public var id: Identifier
     /// The owning account (customer) id.
@@ -44,6 +46,7 @@ public struct FileData: Sendable, Hashable, Codable {
     /// The content, Base64-encoded (see ``content``); absent when the event omits it.
     public var fdData: String?
 
+    // Written out: Swift synthesises no public memberwise initialiser.
     /// Creates a file record; only the identity is required.
     public init(
         id: Identifier,
